@@ -1,0 +1,115 @@
+package io.modelrollout.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** A metric gate: a Prometheus query and the thresholds its value must keep. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.min) || has(self.max)",
+    message = "a gate needs a threshold: set min, max or both")
+@ValidationRule(
+    value = "!has(self.min) || !has(self.max) || self.max >= self.min",
+    message = "gate max must be greater than or equal to min")
+public class GateSpec {
+  @Required
+  @Size(min = 1, max = 63)
+  @ValidationRule(
+      value = "self.matches('^[a-z0-9]([a-z0-9-]*[a-z0-9])?$')",
+      message = "gate name must be lower-case letters, digits and '-' (a DNS label)")
+  @JsonPropertyDescription("Name that analysis steps and blue-green gates refer to.")
+  public String name;
+
+  @Required
+  @JsonPropertyDescription("The Prometheus query of the gate.")
+  public PrometheusGate prometheus;
+
+  @JsonPropertyDescription("Lowest acceptable value (inclusive).")
+  public Double min;
+
+  @JsonPropertyDescription("Highest acceptable value (inclusive).")
+  public Double max;
+
+  @Default("30s")
+  @Size(max = 32)
+  @ValidationRule(value = Durations.RULE, message = "interval " + Durations.MESSAGE)
+  @JsonPropertyDescription("Time between two measurements.")
+  public String interval;
+
+  @Default("0s")
+  @Size(max = 32)
+  @ValidationRule(value = Durations.RULE, message = "initialDelay " + Durations.MESSAGE)
+  @JsonPropertyDescription("Wait this long after the stage starts before the first measurement.")
+  public String initialDelay;
+
+  @Min(1)
+  @Max(1000)
+  @Default("1")
+  @JsonPropertyDescription("Successful measurements needed for the gate to pass.")
+  public Integer count;
+
+  @Min(0)
+  @Max(1000)
+  @Default("0")
+  @JsonPropertyDescription("Failed measurements tolerated; one more fails the gate.")
+  public Integer failureLimit;
+
+  @Min(0)
+  @Max(1000)
+  @Default("0")
+  @JsonPropertyDescription(
+      "Inconclusive measurements (no data, Prometheus unreachable) tolerated in a row before the"
+          + " gate fails; 0 means no limit: the rollout stays paused until data returns.")
+  public Integer inconclusiveLimit;
+
+  @Default("Inconclusive")
+  @JsonPropertyDescription(
+      "What an empty query result means: Inconclusive (pause, never promote), Fail or Pass.")
+  public NoDataPolicy noData;
+
+  /** Where and what to query. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PrometheusGate {
+    @JsonPropertyDescription(
+        "Prometheus base URL, e.g. http://prometheus.monitoring:9090. Defaults to the operator's"
+            + " configured address.")
+    public String address;
+
+    @Required
+    @Size(min = 1, max = 4096)
+    @JsonPropertyDescription(
+        "PromQL instant query returning one value. Templates: {{name}}, {{namespace}},"
+            + " {{model}}, {{version}}, {{revision}}, {{variant}} (stable or canary).")
+    public String query;
+  }
+
+  /** What an empty query result means. */
+  public enum NoDataPolicy {
+    Inconclusive,
+    Fail,
+    Pass
+  }
+
+  public int countOrDefault() {
+    return count == null ? 1 : count;
+  }
+
+  public int failureLimitOrDefault() {
+    return failureLimit == null ? 0 : failureLimit;
+  }
+
+  public int inconclusiveLimitOrDefault() {
+    return inconclusiveLimit == null ? 0 : inconclusiveLimit;
+  }
+
+  public NoDataPolicy noDataOrDefault() {
+    return noData == null ? NoDataPolicy.Inconclusive : noData;
+  }
+
+}

@@ -1,0 +1,9 @@
+package io.modelrollout.operator.api;
+
+/** The verdict of a gate. */
+public enum Verdict {
+  Pass,
+  Fail,
+  Inconclusive,
+  Pending
+}
