@@ -1,9 +1,12 @@
 package io.modelrollout.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** A status condition in the Kubernetes convention. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Condition {
   public static final String READY = "Ready";
   public static final String PROGRESSING = "Progressing";
@@ -27,6 +30,7 @@ public class Condition {
     this.message = message;
   }
 
+  @JsonIgnore
   public boolean isTrue() {
     return "True".equals(status);
   }

@@ -12,8 +12,15 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** A metric gate: a Prometheus query and the thresholds its value must keep. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "has(self.min) || has(self.max)",
-    message = "a gate needs a threshold: set min, max or both")
+    value = "has(self.min) || has(self.max) || has(self.compareTo)",
+    message = "a gate needs a threshold: set min, max, or compareTo with a relative bound")
+@ValidationRule(
+    value =
+        "!has(self.compareTo) || has(self.maxIncrease) || has(self.maxIncreasePercent) ||"
+            + " has(self.maxDecrease) || has(self.maxDecreasePercent)",
+    message =
+        "compareTo needs a relative bound: maxIncrease, maxIncreasePercent, maxDecrease or"
+            + " maxDecreasePercent")
 @ValidationRule(
     value = "!has(self.min) || !has(self.max) || self.max >= self.min",
     message = "gate max must be greater than or equal to min")
@@ -35,6 +42,28 @@ public class GateSpec {
 
   @JsonPropertyDescription("Highest acceptable value (inclusive).")
   public Double max;
+
+  @JsonPropertyDescription(
+      "Stable: also run the query for the stable revision ({{variant}}=stable,"
+          + " {{revision}}=its revision) and bound the canary's value relative to it.")
+  public Baseline compareTo;
+
+  @Min(0)
+  @JsonPropertyDescription("Relative gate: canary may be at most this much above stable.")
+  public Double maxIncrease;
+
+  @Min(0)
+  @JsonPropertyDescription("Relative gate: canary may be at most this many percent above stable.")
+  public Double maxIncreasePercent;
+
+  @Min(0)
+  @JsonPropertyDescription("Relative gate: canary may be at most this much below stable.")
+  public Double maxDecrease;
+
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription("Relative gate: canary may be at most this many percent below stable.")
+  public Double maxDecreasePercent;
 
   @Default("30s")
   @Size(max = 32)
@@ -87,6 +116,11 @@ public class GateSpec {
         "PromQL instant query returning one value. Templates: {{name}}, {{namespace}},"
             + " {{model}}, {{version}}, {{revision}}, {{variant}} (stable or canary).")
     public String query;
+  }
+
+  /** What a relative gate compares the canary with. */
+  public enum Baseline {
+    Stable
   }
 
   /** What an empty query result means. */

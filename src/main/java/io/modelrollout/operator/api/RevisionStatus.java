@@ -1,10 +1,12 @@
 package io.modelrollout.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** A revision of the model server: version, hash and pods. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class RevisionStatus {
   @JsonPropertyDescription("Model version of this revision.")
   public String version;

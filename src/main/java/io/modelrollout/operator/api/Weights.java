@@ -1,10 +1,12 @@
 package io.modelrollout.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** The traffic split in force between stable and canary. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Weights {
   @JsonPropertyDescription("Percentage of live traffic to the stable revision.")
   public Integer stable;

@@ -1,0 +1,110 @@
+package io.modelrollout.operator.controller;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modelrollout.operator.metrics.MetricProvider;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Starts the Java Operator SDK with the ModelDeployment reconciler when Quarkus starts. */
+@ApplicationScoped
+public class OperatorRunner {
+  private static final Logger LOG = Logger.getLogger(OperatorRunner.class);
+
+  private final KubernetesClient client;
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final OperatorSettings settings;
+  private final MetricProvider provider;
+  private final RolloutMetrics metrics;
+  private final Optional<String> namespaces;
+  private final boolean leaderElection;
+  private final String leaseName;
+  private final Optional<String> leaseNamespace;
+  private final int threads;
+  private volatile Operator operator;
+
+  public OperatorRunner(
+      KubernetesClient client,
+      MeterRegistry registry,
+      Clock clock,
+      OperatorSettings settings,
+      MetricProvider provider,
+      RolloutMetrics metrics,
+      @ConfigProperty(name = "modelrollout.watch-namespaces") Optional<String> namespaces,
+      @ConfigProperty(name = "modelrollout.leader-election.enabled") boolean leaderElection,
+      @ConfigProperty(name = "modelrollout.leader-election.lease-name") String leaseName,
+      @ConfigProperty(name = "modelrollout.leader-election.lease-namespace") Optional<String> leaseNamespace,
+      @ConfigProperty(name = "modelrollout.reconcile-threads", defaultValue = "10") int threads) {
+    this.client = client;
+    this.registry = registry;
+    this.clock = clock;
+    this.settings = settings;
+    this.provider = provider;
+    this.metrics = metrics;
+    this.namespaces = namespaces;
+    this.leaderElection = leaderElection;
+    this.leaseName = leaseName;
+    this.leaseNamespace = leaseNamespace;
+    this.threads = threads;
+  }
+
+  void start(@Observes StartupEvent event) {
+    Operator op =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withConcurrentReconciliationThreads(threads)
+                  .withStopOnInformerErrorDuringStartup(true)
+                  .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
+              if (leaderElection) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(leaseName, leaseNamespace.filter(s -> !s.isBlank()).orElse(null)));
+              }
+            });
+    Set<String> watched = watchedNamespaces();
+    op.register(
+        Wiring.create(clock, settings, provider, metrics),
+        c -> {
+          if (!watched.isEmpty()) {
+            c.settingNamespaces(watched);
+          }
+        });
+    LOG.infof(
+        "starting the ModelDeployment controller (namespaces: %s, leader election: %s, default Prometheus: %s)",
+        watched.isEmpty() ? "all" : watched,
+        leaderElection,
+        settings.defaultPrometheus() == null ? "none" : settings.defaultPrometheus());
+    op.start();
+    operator = op;
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (operator != null) {
+      operator.stop();
+    }
+  }
+
+  /** The running operator, or null before start. */
+  public Operator operator() {
+    return operator;
+  }
+
+  private Set<String> watchedNamespaces() {
+    return namespaces.map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toSet()))
+        .orElse(Set.of());
+  }
+}

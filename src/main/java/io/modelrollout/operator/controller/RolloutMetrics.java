@@ -1,0 +1,113 @@
+package io.modelrollout.operator.controller;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.modelrollout.operator.api.GateStatus;
+import io.modelrollout.operator.api.ModelDeploymentStatus;
+import io.modelrollout.operator.api.Phase;
+import io.modelrollout.operator.status.EventSpec;
+import io.modelrollout.operator.status.Reasons;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Operator metrics per ModelDeployment on /q/metrics: phase, step, weights, gate values and
+ * verdicts, promotions, rollbacks and rollout duration.
+ */
+public class RolloutMetrics {
+  private final MeterRegistry registry;
+  private final Map<String, AtomicReference<ModelDeploymentStatus>> statuses = new ConcurrentHashMap<>();
+
+  public RolloutMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Records the status now in force and the events its change produced. */
+  public void record(String namespace, String name, ModelDeploymentStatus st, List<EventSpec> events) {
+    String key = namespace + "/" + name;
+    AtomicReference<ModelDeploymentStatus> ref =
+        statuses.computeIfAbsent(key, k -> register(namespace, name));
+    ref.set(st);
+    Tags tags = Tags.of("namespace", namespace, "name", name);
+    for (EventSpec e : events) {
+      switch (e.reason()) {
+        case Reasons.ROLLOUT_PROMOTED -> count("modelrollout_promotions_total", tags);
+        case Reasons.ROLLED_BACK -> count("modelrollout_rollbacks_total", tags);
+        case Reasons.ABORTED -> count("modelrollout_aborts_total", tags);
+        default -> {}
+      }
+    }
+  }
+
+  /** Records one gate evaluation with its verdict and value. */
+  public void gateEvaluated(String namespace, String name, GateStatus g) {
+    Tags tags = Tags.of("namespace", namespace, "name", name, "gate", g.name, "verdict", String.valueOf(g.verdict));
+    count("modelrollout_gate_evaluations_total", tags);
+    if (g.value != null) {
+      gateValues.computeIfAbsent(namespace + "/" + name + "/" + g.name, k -> {
+        AtomicReference<Double> r = new AtomicReference<>(g.value);
+        Gauge.builder("modelrollout_gate_value", r, x -> x.get() == null ? Double.NaN : x.get())
+            .tags(Tags.of("namespace", namespace, "name", name, "gate", g.name))
+            .register(registry);
+        return r;
+      }).set(g.value);
+    }
+  }
+
+  private final Map<String, AtomicReference<Double>> gateValues = new ConcurrentHashMap<>();
+
+  /** Records how long a finished rollout took. */
+  public void rolloutFinished(String namespace, String name, String outcome, Instant started, Instant ended) {
+    Timer.builder("modelrollout_rollout_duration")
+        .tags("namespace", namespace, "name", name, "outcome", outcome)
+        .register(registry)
+        .record(Duration.between(started, ended));
+  }
+
+  /** Forgets a deleted ModelDeployment. */
+  public void forget(String namespace, String name) {
+    statuses.remove(namespace + "/" + name);
+    registry.getMeters().stream()
+        .filter(m -> namespace.equals(m.getId().getTag("namespace")) && name.equals(m.getId().getTag("name")))
+        .toList()
+        .forEach(registry::remove);
+    gateValues.keySet().removeIf(k -> k.startsWith(namespace + "/" + name + "/"));
+  }
+
+  private void count(String metric, Tags tags) {
+    Counter.builder(metric).tags(tags).register(registry).increment();
+  }
+
+  private AtomicReference<ModelDeploymentStatus> register(String namespace, String name) {
+    AtomicReference<ModelDeploymentStatus> ref = new AtomicReference<>();
+    Tags tags = Tags.of("namespace", namespace, "name", name);
+    for (Phase p : Phase.values()) {
+      Gauge.builder("modelrollout_phase", ref, r -> r.get() != null && r.get().phase == p ? 1 : 0)
+          .tags(tags.and("phase", p.name()))
+          .description("1 for the ModelDeployment's current phase")
+          .register(registry);
+    }
+    Gauge.builder("modelrollout_canary_weight", ref, r -> weight(r.get(), true))
+        .tags(tags).description("Percentage of traffic on the canary").register(registry);
+    Gauge.builder("modelrollout_stable_weight", ref, r -> weight(r.get(), false))
+        .tags(tags).description("Percentage of traffic on the stable revision").register(registry);
+    Gauge.builder("modelrollout_step_index", ref, r -> r.get() == null || r.get().currentStepIndex == null ? -1 : r.get().currentStepIndex)
+        .tags(tags).description("Current rollout step (0-based), -1 when no rollout runs").register(registry);
+    return ref;
+  }
+
+  private static double weight(ModelDeploymentStatus s, boolean canary) {
+    if (s == null || s.weights == null) {
+      return canary ? 0 : 100;
+    }
+    Integer w = canary ? s.weights.canary : s.weights.stable;
+    return w == null ? 0 : w;
+  }
+}

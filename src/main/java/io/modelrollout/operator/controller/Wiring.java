@@ -1,0 +1,54 @@
+package io.modelrollout.operator.controller;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modelrollout.operator.metrics.MetricProvider;
+import io.modelrollout.operator.metrics.prometheus.PrometheusProvider;
+import io.modelrollout.operator.rollout.RolloutEngine;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** CDI producers: the parts of the reconciler, built from configuration. */
+@ApplicationScoped
+public class Wiring {
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  OperatorSettings settings(
+      @ConfigProperty(name = "modelrollout.prometheus.address") Optional<String> prometheus,
+      @ConfigProperty(name = "modelrollout.prometheus.timeout", defaultValue = "10s") Duration timeout) {
+    return new OperatorSettings(prometheus.filter(s -> !s.isBlank()).orElse(null), timeout);
+  }
+
+  @Produces
+  @Singleton
+  MetricProvider metricProvider() {
+    return new PrometheusProvider();
+  }
+
+  @Produces
+  @Singleton
+  RolloutMetrics rolloutMetrics(MeterRegistry registry) {
+    return new RolloutMetrics(registry);
+  }
+
+  /** Builds a reconciler; tests call this with their own clock, provider and registry. */
+  public static ModelDeploymentReconciler create(
+      Clock clock, OperatorSettings settings, MetricProvider provider, RolloutMetrics metrics) {
+    return new ModelDeploymentReconciler(
+        new WorldReader(settings, new ProviderDiscovery(clock)),
+        new RolloutEngine(clock),
+        new GateMeasurer(provider, settings, metrics, new GateTargets(settings)),
+        new EventRecorder(clock),
+        metrics);
+  }
+}

@@ -1,0 +1,124 @@
+package io.modelrollout.operator.metrics;
+
+import io.modelrollout.operator.api.GateSpec;
+import io.modelrollout.operator.api.GateStatus;
+import io.modelrollout.operator.api.Verdict;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Turns a measurement into a gate verdict (pure). Counters live in the gate's status, so a
+ * restarted operator continues where it stopped: a gate passes after {@code count} good
+ * measurements, fails after more than {@code failureLimit} bad ones, and is inconclusive while
+ * data is missing; more than {@code inconclusiveLimit} inconclusive measurements in a row (when
+ * the limit is above 0) fail it.
+ */
+public final class GateEvaluator {
+  private GateEvaluator() {}
+
+  /** The gate's new status after {@code m}, taken at {@code now}. */
+  public static GateStatus evaluate(GateSpec gate, GateStatus previous, Measurement m, Instant now) {
+    GateStatus s = copy(gate, previous);
+    s.measuredAt = now.toString();
+    s.query = m.query();
+    s.threshold = threshold(gate, m);
+    Outcome outcome = classify(gate, m, s);
+    switch (outcome) {
+      case PASS -> {
+        s.successes++;
+        s.inconclusives = 0;
+        s.verdict = s.successes >= gate.countOrDefault() ? Verdict.Pass : Verdict.Pending;
+      }
+      case FAIL -> {
+        s.failures++;
+        s.inconclusives = 0;
+        s.verdict = s.failures > gate.failureLimitOrDefault() ? Verdict.Fail : Verdict.Pending;
+      }
+      case INCONCLUSIVE -> {
+        s.inconclusives++;
+        int limit = gate.inconclusiveLimitOrDefault();
+        if (limit > 0 && s.inconclusives > limit) {
+          s.verdict = Verdict.Fail;
+          s.message = "inconclusive " + s.inconclusives + " times in a row: " + s.message;
+        } else {
+          s.verdict = Verdict.Inconclusive;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** A fresh status for a gate that has not been measured at this stage. */
+  public static GateStatus pending(GateSpec gate) {
+    GateStatus s = new GateStatus();
+    s.name = gate.name;
+    s.verdict = Verdict.Pending;
+    s.successes = 0;
+    s.failures = 0;
+    s.inconclusives = 0;
+    s.threshold = threshold(gate, null);
+    return s;
+  }
+
+  private enum Outcome {
+    PASS,
+    FAIL,
+    INCONCLUSIVE
+  }
+
+  private static Outcome classify(GateSpec gate, Measurement m, GateStatus s) {
+    if (m instanceof Measurement.Value v) {
+      s.value = v.value();
+      if (Double.isNaN(v.value()) || Double.isInfinite(v.value())) {
+        s.message = "the query returned " + v.value();
+        return Outcome.INCONCLUSIVE;
+      }
+      if (gate.compareTo != null && v.baseline() == null) {
+        s.message = "no value for the stable revision to compare with";
+        return Outcome.INCONCLUSIVE;
+      }
+      boolean ok = Thresholds.within(gate, v.value(), v.baseline());
+      s.message = ok ? null : "value " + fmt(v.value()) + " is outside " + s.threshold;
+      return ok ? Outcome.PASS : Outcome.FAIL;
+    }
+    if (m instanceof Measurement.NoData nd) {
+      s.value = null;
+      s.message = "no data: " + nd.message();
+      return switch (gate.noDataOrDefault()) {
+        case Pass -> Outcome.PASS;
+        case Fail -> Outcome.FAIL;
+        case Inconclusive -> Outcome.INCONCLUSIVE;
+      };
+    }
+    Measurement.Error e = (Measurement.Error) m;
+    s.value = null;
+    s.message = e.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + e.message();
+    return Outcome.INCONCLUSIVE;
+  }
+
+  private static String threshold(GateSpec gate, Measurement m) {
+    Double baseline = m instanceof Measurement.Value v ? v.baseline() : null;
+    return Thresholds.describe(gate, baseline);
+  }
+
+  static String fmt(double v) {
+    return Thresholds.fmt(v);
+  }
+
+  private static GateStatus copy(GateSpec gate, GateStatus p) {
+    GateStatus s = p == null ? pending(gate) : new GateStatus();
+    if (p != null) {
+      s.name = p.name;
+      s.verdict = p.verdict;
+      s.value = p.value;
+      s.threshold = p.threshold;
+      s.successes = p.successes == null ? 0 : p.successes;
+      s.failures = p.failures == null ? 0 : p.failures;
+      s.inconclusives = p.inconclusives == null ? 0 : p.inconclusives;
+      s.measuredAt = p.measuredAt;
+      s.query = p.query;
+      s.message = p.message;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,55 @@
+package io.modelrollout.operator.metrics;
+
+import io.modelrollout.operator.api.GateSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Measures due gates: fills the query template for the canary (and, for a relative gate, for the
+ * stable revision) and asks the provider. Template errors become inconclusive measurements.
+ */
+public final class GateRunner {
+  private final MetricProvider provider;
+
+  public GateRunner(MetricProvider provider) {
+    this.provider = provider;
+  }
+
+  /**
+   * The variables of a query: {@code canary} and {@code stable} hold name, namespace, model,
+   * version, revision and variant for each side.
+   */
+  public record Variables(Map<String, String> canary, Map<String, String> stable) {}
+
+  public Map<String, Measurement> measure(
+      List<GateSpec> due, Variables vars, Function<GateSpec, QueryTarget> targets) {
+    Map<String, Measurement> out = new LinkedHashMap<>();
+    for (GateSpec g : due) {
+      out.put(g.name, measure(g, vars, targets.apply(g)));
+    }
+    return out;
+  }
+
+  private Measurement measure(GateSpec g, Variables vars, QueryTarget target) {
+    String canaryQuery;
+    try {
+      canaryQuery = QueryTemplate.render(g.prometheus.query, vars.canary());
+    } catch (IllegalArgumentException e) {
+      return new Measurement.Error(Measurement.ErrorKind.QUERY_ERROR, e.getMessage(), g.prometheus.query);
+    }
+    Measurement canary = provider.query(target, canaryQuery);
+    if (g.compareTo == null || !(canary instanceof Measurement.Value v)) {
+      return canary;
+    }
+    String stableQuery = QueryTemplate.render(g.prometheus.query, vars.stable());
+    Measurement stable = provider.query(target, stableQuery);
+    if (stable instanceof Measurement.Value b) {
+      return new Measurement.Value(v.value(), b.value(), canaryQuery);
+    }
+    String why = stable instanceof Measurement.Error e ? e.message() : "no data for the stable revision";
+    return new Measurement.Error(
+        Measurement.ErrorKind.QUERY_ERROR, "baseline query failed: " + why, canaryQuery);
+  }
+}

@@ -1,0 +1,35 @@
+package io.modelrollout.operator.rollout;
+
+import io.modelrollout.operator.api.ModelDeploymentStatus;
+import io.modelrollout.operator.api.RolloutPolicySpec;
+import io.modelrollout.operator.metrics.Measurement;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the engine decides from: the spec's desired revision, the policy, what runs, the
+ * previous status (the only memory), a pending manual action and fresh gate measurements.
+ *
+ * @param policy the resolved policy; null means no policy (replace once ready)
+ * @param problems validation problems; when not empty nothing that runs is touched
+ * @param action the raw value of the action annotation, or null
+ * @param measurements gate name to a measurement taken for this reconcile
+ */
+public record RolloutSnapshot(
+    long generation,
+    String desiredVersion,
+    String desiredRevision,
+    int replicas,
+    boolean specPaused,
+    RolloutPolicySpec policy,
+    List<String> problems,
+    Map<String, LiveRevision> live,
+    ModelDeploymentStatus status,
+    String action,
+    Map<String, Measurement> measurements) {
+
+  public int readyOf(String revision) {
+    LiveRevision r = revision == null ? null : live.get(revision);
+    return r == null ? 0 : r.readyReplicas();
+  }
+}

@@ -1,0 +1,54 @@
+package io.modelrollout.operator.rollout;
+
+import java.time.Duration;
+import java.util.List;
+
+/** One stage of a rollout plan. Canary steps map one to one; blue-green compiles to several. */
+public sealed interface Stage {
+  /** The stage in words, for status and events. */
+  String describe();
+
+  /** Canary: send {@code percent} of traffic to the canary, its pods following the weight. */
+  record Weight(int percent) implements Stage {
+    public String describe() {
+      return "setWeight " + percent;
+    }
+  }
+
+  /** Wait for {@code duration}, or for a promote action when it is null. */
+  record Pause(Duration duration) implements Stage {
+    public String describe() {
+      return duration == null
+          ? "pause until promoted"
+          : "pause " + io.modelrollout.operator.api.Durations.format(duration);
+    }
+  }
+
+  /** Wait until every named gate passes; a failing gate rolls back. */
+  record Analysis(List<String> gates, String label) implements Stage {
+    public String describe() {
+      return label + " " + String.join(", ", gates);
+    }
+  }
+
+  /** Blue-green: run {@code replicas} pods of the new revision behind the preview Service. */
+  record Preview(int replicas) implements Stage {
+    public String describe() {
+      return "preview with " + replicas + (replicas == 1 ? " pod" : " pods");
+    }
+  }
+
+  /** Blue-green: scale the new revision to full size, then switch all traffic to it at once. */
+  record Switch() implements Stage {
+    public String describe() {
+      return "switch traffic";
+    }
+  }
+
+  /** Last stage: full size and all traffic, then the canary becomes stable. */
+  record Promote() implements Stage {
+    public String describe() {
+      return "promote";
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.modelrollout.operator.rollout;
+
+import io.modelrollout.operator.api.GateSpec;
+import io.modelrollout.operator.api.GateStatus;
+import io.modelrollout.operator.api.ModelDeploymentStatus;
+import io.modelrollout.operator.api.Verdict;
+import io.modelrollout.operator.metrics.GateEvaluator;
+import io.modelrollout.operator.metrics.GateSchedule;
+import io.modelrollout.operator.metrics.Measurement;
+import io.modelrollout.operator.status.Reasons;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Decides whether the current stage is done, must wait (until when), or rolls back. */
+final class StageRunner {
+  /** The result of running a stage once. */
+  sealed interface Result {}
+
+  /** The stage is complete. */
+  record Done() implements Result {}
+
+  /** Not yet; look again at {@code until} (null: when something changes). */
+  record Wait(Instant until) implements Result {}
+
+  /** The stage failed: roll back with this reason. */
+  record Fail(String reason, String message) implements Result {}
+
+  private final RolloutSnapshot snapshot;
+  private final RolloutPlan plan;
+  private final Instant now;
+  private final Duration progressDeadline;
+
+  StageRunner(RolloutSnapshot snapshot, RolloutPlan plan, Instant now, Duration progressDeadline) {
+    this.snapshot = snapshot;
+    this.plan = plan;
+    this.now = now;
+    this.progressDeadline = progressDeadline;
+  }
+
+  Result run(ModelDeploymentStatus st, int index, boolean forced) {
+    Stage stage = plan.stage(index);
+    Instant started = Instant.parse(st.stepStartedAt);
+    if (stage instanceof Stage.Pause p) {
+      if (forced) return new Done();
+      if (p.duration() == null) return new Wait(null);
+      Instant end = started.plus(p.duration());
+      return now.isBefore(end) ? new Wait(end) : new Done();
+    }
+    if (stage instanceof Stage.Analysis a) {
+      return forced ? new Done() : analyse(st, a, started);
+    }
+    return scaled(st, stage, index, started, forced);
+  }
+
+  /** Weight, preview, switch and promote stages: done once the canary has its ready pods. */
+  private Result scaled(
+      ModelDeploymentStatus st, Stage stage, int index, Instant started, boolean forced) {
+    if (forced && !(stage instanceof Stage.Promote)) {
+      return new Done();
+    }
+    int want = plan.shape(index, snapshot.replicas()).canaryReplicas();
+    int ready = snapshot.readyOf(st.canary.revision);
+    if (ready >= want) {
+      return new Done();
+    }
+    Instant deadline = started.plus(progressDeadline);
+    if (!now.isBefore(deadline)) {
+      return new Fail(
+          Reasons.PROGRESS_DEADLINE_EXCEEDED,
+          String.format(
+              "version %s had %d/%d ready pods at step '%s' after %s",
+              st.canary.version,
+              ready,
+              want,
+              stage.describe(),
+              io.modelrollout.operator.api.Durations.format(progressDeadline)));
+    }
+    return new Wait(deadline);
+  }
+
+  private Result analyse(ModelDeploymentStatus st, Stage.Analysis a, Instant started) {
+    List<GateStatus> gates = new ArrayList<>();
+    Instant next = null;
+    GateStatus failed = null;
+    boolean allPass = true;
+    for (String name : a.gates()) {
+      GateSpec spec = gateSpec(name);
+      GateStatus gs = GateSchedule.find(st.gates, name);
+      if (gs == null) {
+        gs = GateEvaluator.pending(spec);
+      }
+      Measurement m = snapshot.measurements().get(name);
+      if (m != null && GateSchedule.isDue(spec, gs, started, now)) {
+        gs = GateEvaluator.evaluate(spec, gs, m, now);
+      }
+      gates.add(gs);
+      if (gs.verdict == Verdict.Fail && failed == null) {
+        failed = gs;
+      }
+      allPass &= gs.verdict == Verdict.Pass;
+      Optional<Instant> due = GateSchedule.nextDue(spec, gs, started);
+      if (due.isPresent() && (next == null || due.get().isBefore(next))) {
+        next = due.get();
+      }
+    }
+    st.gates = gates;
+    if (failed != null) {
+      return new Fail(Reasons.GATE_FAILED, describeFailure(failed));
+    }
+    return allPass ? new Done() : new Wait(next);
+  }
+
+  /** The gates of the current analysis stage that should be measured now. */
+  List<GateSpec> due(ModelDeploymentStatus st, int index) {
+    if (!(plan.stage(index) instanceof Stage.Analysis a) || st.stepStartedAt == null) {
+      return List.of();
+    }
+    Instant started = Instant.parse(st.stepStartedAt);
+    List<GateSpec> out = new ArrayList<>();
+    for (String name : a.gates()) {
+      GateSpec spec = gateSpec(name);
+      if (GateSchedule.isDue(spec, GateSchedule.find(st.gates, name), started, now)) {
+        out.add(spec);
+      }
+    }
+    return out;
+  }
+
+  static String describeFailure(GateStatus g) {
+    StringBuilder sb = new StringBuilder("gate ").append(g.name).append(" failed");
+    if (g.value != null) {
+      sb.append(": value ").append(io.modelrollout.operator.metrics.Thresholds.fmt(g.value));
+      sb.append(", threshold ").append(g.threshold);
+    }
+    if (g.message != null && g.value == null) {
+      sb.append(": ").append(g.message);
+    }
+    sb.append(" (").append(g.failures).append(g.failures == 1 ? " failure" : " failures");
+    sb.append(")");
+    return sb.toString();
+  }
+
+  private GateSpec gateSpec(String name) {
+    return snapshot.policy().gates.stream()
+        .filter(g -> name.equals(g.name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("gate " + name + " is not defined"));
+  }
+}

@@ -1,0 +1,32 @@
+package io.modelrollout.operator.status;
+
+/** Event and condition reasons, in one place. */
+public final class Reasons {
+  public static final String ROLLOUT_STARTED = "RolloutStarted";
+  public static final String STEP_ADVANCED = "StepAdvanced";
+  public static final String TRAFFIC_WEIGHT_UPDATED = "TrafficWeightUpdated";
+  public static final String GATE_PASSED = "GatePassed";
+  public static final String GATE_FAILED = "GateFailed";
+  public static final String GATE_INCONCLUSIVE = "GateInconclusive";
+  public static final String ROLLOUT_PROMOTED = "RolloutPromoted";
+  public static final String ROLLED_BACK = "RolledBack";
+  public static final String ABORTED = "Aborted";
+  public static final String SUPERSEDED = "Superseded";
+  public static final String ACTION_APPLIED = "ActionApplied";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String VALID = "Valid";
+  public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";
+  public static final String AVAILABLE = "Available";
+  public static final String PODS_NOT_READY = "PodsNotReady";
+  public static final String ROLLOUT_IN_PROGRESS = "RolloutInProgress";
+  public static final String SCALING = "Scaling";
+  public static final String IDLE = "Idle";
+  public static final String USER_PAUSED = "UserPaused";
+  public static final String SPEC_PAUSED = "SpecPaused";
+  public static final String PAUSE_STEP = "PauseStep";
+  public static final String NOT_PAUSED = "NotPaused";
+  public static final String STABLE_FAILING = "StableFailing";
+  public static final String HEALTHY = "Healthy";
+
+  private Reasons() {}
+}

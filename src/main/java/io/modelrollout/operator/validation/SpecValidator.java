@@ -1,0 +1,156 @@
+package io.modelrollout.operator.validation;
+
+import io.modelrollout.operator.api.CanaryStep;
+import io.modelrollout.operator.api.Durations;
+import io.modelrollout.operator.api.GateSpec;
+import io.modelrollout.operator.api.ModelDeploymentSpec;
+import io.modelrollout.operator.api.RolloutPolicySpec;
+import io.modelrollout.operator.api.RolloutStrategy;
+import io.modelrollout.operator.api.TrafficProvider;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Checks what the CRD schema cannot see (pure): the policy exists and is coherent, the data plane
+ * the spec names is installed, a Prometheus address is known. Returns messages, never throws.
+ */
+public final class SpecValidator {
+  private SpecValidator() {}
+
+  /**
+   * What the validator needs to know about the world.
+   *
+   * @param policy the resolved policy (referenced or inline), or null
+   * @param missingPolicy name of a referenced RolloutPolicy that does not exist, or null
+   * @param installedProviders data planes whose route API the cluster serves
+   * @param defaultPrometheus the operator's default Prometheus address, or null
+   */
+  public record World(
+      String namespace,
+      RolloutPolicySpec policy,
+      String missingPolicy,
+      Set<TrafficProvider> installedProviders,
+      String defaultPrometheus) {}
+
+  public static List<String> validate(ModelDeploymentSpec spec, World world) {
+    List<String> problems = new ArrayList<>();
+    if (spec.model == null || blank(spec.model.name) || blank(spec.model.version)) {
+      problems.add("spec.model.name and spec.model.version are required");
+    }
+    if (spec.template == null
+        || spec.template.getSpec() == null
+        || spec.template.getSpec().getContainers() == null
+        || spec.template.getSpec().getContainers().isEmpty()) {
+      problems.add("spec.template.spec.containers needs at least one container");
+    } else if ((spec.service == null || spec.service.targetPort == null)
+        && firstPortMissing(spec)) {
+      problems.add(
+          "spec.service.targetPort is not set and the first container declares no port;"
+              + " set one of them");
+    }
+    if (world.missingPolicy() != null) {
+      problems.add(
+          "RolloutPolicy '"
+              + world.missingPolicy()
+              + "' not found in namespace '"
+              + world.namespace()
+              + "'");
+    }
+    if (world.policy() != null) {
+      policy(world.policy(), world.defaultPrometheus(), problems::add);
+    }
+    TrafficProvider provider =
+        spec.traffic == null ? TrafficProvider.ReplicaRatio : spec.traffic.providerOrDefault();
+    if (!world.installedProviders().contains(provider)) {
+      problems.add(
+          switch (provider) {
+            case GatewayAPI ->
+                "traffic.provider is GatewayAPI but the cluster does not serve"
+                    + " gateway.networking.k8s.io/v1 HTTPRoute; install the Gateway API CRDs";
+            case Istio ->
+                "traffic.provider is Istio but the cluster does not serve networking.istio.io/v1"
+                    + " VirtualService; install Istio";
+            case ReplicaRatio -> "traffic.provider ReplicaRatio is not available";
+          });
+    }
+    if (spec.traffic != null
+        && provider == TrafficProvider.GatewayAPI
+        && (spec.traffic.gatewayAPI == null || spec.traffic.gatewayAPI.parentRefs == null
+            || spec.traffic.gatewayAPI.parentRefs.isEmpty())) {
+      problems.add("traffic.gatewayAPI.parentRefs is required when traffic.provider is GatewayAPI");
+    }
+    return problems;
+  }
+
+  /** Checks a policy: strategy settings, durations, gate references, Prometheus addresses. */
+  public static void policy(RolloutPolicySpec p, String defaultPrometheus, Consumer<String> problems) {
+    duration("progressDeadline", p.progressDeadline, problems);
+    Set<String> gates = new HashSet<>();
+    for (GateSpec g : p.gates == null ? List.<GateSpec>of() : p.gates) {
+      if (!gates.add(g.name)) {
+        problems.accept("gate name '" + g.name + "' is used twice");
+      }
+      duration("gate " + g.name + " interval", g.interval, problems);
+      duration("gate " + g.name + " initialDelay", g.initialDelay, problems);
+      if (g.prometheus == null || blank(g.prometheus.query)) {
+        problems.accept("gate " + g.name + " needs prometheus.query");
+      } else if (blank(g.prometheus.address) && blank(defaultPrometheus)) {
+        problems.accept(
+            "gate "
+                + g.name
+                + " has no prometheus.address and the operator has no default address"
+                + " (set MRO_PROMETHEUS_ADDRESS)");
+      }
+      if (g.min != null && g.max != null && g.max < g.min) {
+        problems.accept("gate " + g.name + ": max must be greater than or equal to min");
+      }
+    }
+    if (p.strategy == RolloutStrategy.Canary) {
+      if (p.canary == null || p.canary.steps == null || p.canary.steps.isEmpty()) {
+        problems.accept("a Canary policy needs canary.steps with at least one step");
+      } else {
+        duration("canary.scaleDownDelay", p.canary.scaleDownDelay, problems);
+        for (CanaryStep s : p.canary.steps) {
+          if (s.pause != null) duration("pause.duration", s.pause.duration, problems);
+          if (s.analysis != null) gateRefs(s.analysis.gates, gates, problems);
+        }
+      }
+    } else if (p.blueGreen != null) {
+      duration("blueGreen.autoPromotionAfter", p.blueGreen.autoPromotionAfter, problems);
+      duration("blueGreen.scaleDownDelay", p.blueGreen.scaleDownDelay, problems);
+      gateRefs(p.blueGreen.prePromotionGates, gates, problems);
+      gateRefs(p.blueGreen.postPromotionGates, gates, problems);
+    }
+  }
+
+  private static void gateRefs(List<String> refs, Set<String> defined, Consumer<String> problems) {
+    for (String r : refs == null ? List.<String>of() : refs) {
+      if (!defined.contains(r)) {
+        problems.accept("gate '" + r + "' is referenced but not defined in gates");
+      }
+    }
+  }
+
+  private static void duration(String field, String value, Consumer<String> problems) {
+    if (value == null) {
+      return;
+    }
+    try {
+      Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      problems.accept(field + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean firstPortMissing(ModelDeploymentSpec spec) {
+    var c = spec.template.getSpec().getContainers().get(0);
+    return c.getPorts() == null || c.getPorts().isEmpty();
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}
