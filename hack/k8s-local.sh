@@ -247,12 +247,27 @@ NODE
 
 down() {
   local n f
+  f=$MRO_CACHE/run/operator.pid
+  if [[ -f $f ]]; then
+    kill "$(cat "$f")" 2>/dev/null || true
+    rm -f "$f"
+  fi
+  local pids=() p i
   for n in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
     f=$RUN/pids/$n.pid
     [[ -f $f ]] || continue
-    kill "$(cat "$f")" 2>/dev/null || true
+    p=$(cat "$f")
+    kill "$p" 2>/dev/null && pids+=("$p")
     rm -f "$f"
   done
+  # wait until they are gone, so a following `up` finds its ports free
+  for ((i = 0; i < 20; i++)); do
+    local alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.5
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   log "stopped"
 }
 

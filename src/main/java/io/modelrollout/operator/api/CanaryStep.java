@@ -21,8 +21,7 @@ public class CanaryStep {
       "Percentage of traffic for the canary (0-100). Its pods follow the weight, at least one.")
   public Integer setWeight;
 
-  @JsonPropertyDescription(
-      "Wait for a duration, or, without one, until a promote action.")
+  @JsonPropertyDescription("Wait for a duration, or, without one, until a promote action.")
   public Pause pause;
 
   @JsonPropertyDescription("Wait until the named gates pass; a failing gate rolls back.")
@@ -32,7 +31,7 @@ public class CanaryStep {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Pause {
     @Size(max = 32)
-  @ValidationRule(value = Durations.RULE, message = "pause.duration " + Durations.MESSAGE)
+    @ValidationRule(value = Durations.RULE, message = "pause.duration " + Durations.MESSAGE)
     @JsonPropertyDescription("How long to wait; omit to wait for a promote action.")
     public String duration;
   }

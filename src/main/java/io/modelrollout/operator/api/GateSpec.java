@@ -145,5 +145,4 @@ public class GateSpec {
   public NoDataPolicy noDataOrDefault() {
     return noData == null ? NoDataPolicy.Inconclusive : noData;
   }
-
 }

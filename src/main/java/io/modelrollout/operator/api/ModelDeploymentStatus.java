@@ -15,8 +15,7 @@ public class ModelDeploymentStatus {
   @JsonPropertyDescription("The metadata.generation this status was computed from.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription(
-      "Initializing, Progressing, Paused, Healthy, Degraded or RolledBack.")
+  @JsonPropertyDescription("Initializing, Progressing, Paused, Healthy, Degraded or RolledBack.")
   public Phase phase;
 
   @JsonPropertyDescription("What the operator is doing or waiting for, in a sentence.")

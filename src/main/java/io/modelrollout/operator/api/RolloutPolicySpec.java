@@ -15,7 +15,8 @@ import java.util.List;
     value = "self.strategy != 'Canary' || has(self.canary)",
     message = "canary (with at least one step) is required when strategy is Canary")
 @ValidationRule(
-    value = "!has(self.gates) || self.gates.all(g, self.gates.filter(x, x.name == g.name).size() == 1)",
+    value =
+        "!has(self.gates) || self.gates.all(g, self.gates.filter(x, x.name == g.name).size() == 1)",
     message = "gate names must be unique")
 @ValidationRule(
     value =
@@ -29,8 +30,9 @@ import java.util.List;
             + " g.name == n))) && (!has(self.blueGreen.postPromotionGates) ||"
             + " self.blueGreen.postPromotionGates.all(n, has(self.gates) &&"
             + " self.gates.exists(g, g.name == n))))",
-    message = "every gate named in blueGreen.prePromotionGates or postPromotionGates must be defined"
-        + " in gates")
+    message =
+        "every gate named in blueGreen.prePromotionGates or postPromotionGates must be defined"
+            + " in gates")
 public class RolloutPolicySpec {
   @Required
   @JsonPropertyDescription("Canary (weighted steps) or BlueGreen (preview, then an atomic switch).")

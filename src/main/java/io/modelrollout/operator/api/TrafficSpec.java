@@ -14,7 +14,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.provider) || self.provider != 'GatewayAPI' || has(self.gatewayAPI)",
-    message = "traffic.gatewayAPI (with parentRefs) is required when traffic.provider is GatewayAPI")
+    message =
+        "traffic.gatewayAPI (with parentRefs) is required when traffic.provider is GatewayAPI")
 public class TrafficSpec {
   @Default("ReplicaRatio")
   @JsonPropertyDescription(

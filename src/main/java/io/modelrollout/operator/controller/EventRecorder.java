@@ -22,11 +22,17 @@ public class EventRecorder {
 
   public void emit(KubernetesClient client, ModelDeployment md, EventSpec e) {
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    String message = e.message().length() > MAX_MESSAGE ? e.message().substring(0, MAX_MESSAGE - 3) + "..." : e.message();
+    String message =
+        e.message().length() > MAX_MESSAGE
+            ? e.message().substring(0, MAX_MESSAGE - 3) + "..."
+            : e.message();
     Event event =
         new EventBuilder()
             .withNewMetadata()
-            .withName(md.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
+            .withName(
+                md.getMetadata().getName()
+                    + "."
+                    + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
             .withNamespace(md.getMetadata().getNamespace())
             .endMetadata()
             .withNewInvolvedObject()
@@ -51,12 +57,18 @@ public class EventRecorder {
     try {
       client.v1().events().inNamespace(md.getMetadata().getNamespace()).resource(event).create();
     } catch (RuntimeException ex) {
-      LOG.warnf("could not emit event %s on %s: %s", e.reason(), md.getMetadata().getName(), ex.getMessage());
+      LOG.warnf(
+          "could not emit event %s on %s: %s",
+          e.reason(), md.getMetadata().getName(), ex.getMessage());
     }
     if (e.warning()) {
-      LOG.warnf("%s/%s %s: %s", md.getMetadata().getNamespace(), md.getMetadata().getName(), e.reason(), message);
+      LOG.warnf(
+          "%s/%s %s: %s",
+          md.getMetadata().getNamespace(), md.getMetadata().getName(), e.reason(), message);
     } else {
-      LOG.infof("%s/%s %s: %s", md.getMetadata().getNamespace(), md.getMetadata().getName(), e.reason(), message);
+      LOG.infof(
+          "%s/%s %s: %s",
+          md.getMetadata().getNamespace(), md.getMetadata().getName(), e.reason(), message);
     }
   }
 

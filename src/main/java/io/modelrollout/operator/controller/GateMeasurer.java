@@ -8,7 +8,6 @@ import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.metrics.GateRunner;
 import io.modelrollout.operator.metrics.Measurement;
 import io.modelrollout.operator.metrics.MetricProvider;
-import io.modelrollout.operator.metrics.QueryTarget;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,11 @@ public class GateMeasurer {
   private final RolloutMetrics metrics;
   private final GateTargets targets;
 
-  public GateMeasurer(MetricProvider provider, OperatorSettings settings, RolloutMetrics metrics, GateTargets targets) {
+  public GateMeasurer(
+      MetricProvider provider,
+      OperatorSettings settings,
+      RolloutMetrics metrics,
+      GateTargets targets) {
     this.runner = new GateRunner(provider);
     this.settings = settings;
     this.metrics = metrics;
@@ -40,10 +43,20 @@ public class GateMeasurer {
             variables(md, st.canary.version, st.canary.revision, "canary"),
             variables(md, st.stable.version, st.stable.revision, "stable"));
     Map<String, Measurement> m =
-        runner.measure(due, vars, g -> targets.target(g, md.getMetadata().getNamespace(), ctx.getClient()));
+        runner.measure(
+            due, vars, g -> targets.target(g, md.getMetadata().getNamespace(), ctx.getClient()));
     return new RolloutSnapshot(
-        s.generation(), s.desiredVersion(), s.desiredRevision(), s.replicas(), s.specPaused(),
-        s.policy(), s.problems(), s.live(), s.status(), s.action(), m);
+        s.generation(),
+        s.desiredVersion(),
+        s.desiredRevision(),
+        s.replicas(),
+        s.specPaused(),
+        s.policy(),
+        s.problems(),
+        s.live(),
+        s.status(),
+        s.action(),
+        m);
   }
 
   /** Counts the evaluations the engine made from this snapshot's measurements. */
@@ -57,7 +70,8 @@ public class GateMeasurer {
     }
   }
 
-  private static Map<String, String> variables(ModelDeployment md, String version, String revision, String variant) {
+  private static Map<String, String> variables(
+      ModelDeployment md, String version, String revision, String variant) {
     Map<String, String> v = new LinkedHashMap<>();
     v.put("name", md.getMetadata().getName());
     v.put("namespace", md.getMetadata().getNamespace());

@@ -13,7 +13,8 @@ public class GateTargets {
   }
 
   public QueryTarget target(GateSpec gate, String namespace, KubernetesClient client) {
-    String address = gate.prometheus.address != null ? gate.prometheus.address : settings.defaultPrometheus();
+    String address =
+        gate.prometheus.address != null ? gate.prometheus.address : settings.defaultPrometheus();
     return QueryTarget.plain(address, settings.queryTimeout());
   }
 }

@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
     fieldManager = OperatorSettings.FIELD_MANAGER,
     generationAwareEventProcessing = false,
     informer = @Informer(onUpdateFilter = PrimaryUpdateFilter.class),
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   public static final String NAME = "modeldeployment";
 
@@ -47,7 +48,11 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final RolloutMetrics metrics;
 
   public ModelDeploymentReconciler(
-      WorldReader reader, RolloutEngine engine, GateMeasurer gates, EventRecorder events, RolloutMetrics metrics) {
+      WorldReader reader,
+      RolloutEngine engine,
+      GateMeasurer gates,
+      EventRecorder events,
+      RolloutMetrics metrics) {
     this.reader = reader;
     this.engine = engine;
     this.gates = gates;
@@ -56,7 +61,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   }
 
   @Override
-  public UpdateControl<ModelDeployment> reconcile(ModelDeployment md, Context<ModelDeployment> ctx) {
+  public UpdateControl<ModelDeployment> reconcile(
+      ModelDeployment md, Context<ModelDeployment> ctx) {
+    metrics.reconciled(md.getMetadata().getNamespace(), md.getMetadata().getName());
     RolloutSnapshot observed = reader.read(md, ctx);
     RolloutSnapshot snapshot = gates.measure(md, observed, engine.gatesDue(observed), ctx);
     RolloutDecision decision = engine.decide(snapshot);
@@ -70,7 +77,14 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
           ModelServices.replicaRatioSelector(
               md, decision.stableRevision(), decision.canaryRevision(), decision.canaryWeight());
       applier.apply(md, snapshot.desiredRevision(), decision, entry, ctx);
-      status.selector = Labels.NAME + "=" + md.getMetadata().getName() + "," + Labels.REVISION + "=" + decision.stableRevision();
+      status.selector =
+          Labels.NAME
+              + "="
+              + md.getMetadata().getName()
+              + ","
+              + Labels.REVISION
+              + "="
+              + decision.stableRevision();
       status.weights.verified = false;
     }
     if (StatusWriter.changed(md.getStatus(), status)) {
@@ -88,7 +102,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   }
 
   @Override
-  public List<EventSource<?, ModelDeployment>> prepareEventSources(EventSourceContext<ModelDeployment> context) {
+  public List<EventSource<?, ModelDeployment>> prepareEventSources(
+      EventSourceContext<ModelDeployment> context) {
     String managed = Labels.MANAGED_BY + "=" + Labels.OPERATOR;
     var deployments =
         InformerEventSourceConfiguration.from(Deployment.class, ModelDeployment.class)

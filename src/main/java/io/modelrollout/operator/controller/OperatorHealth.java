@@ -24,7 +24,10 @@ public class OperatorHealth implements HealthCheck {
       return b.down().withData("reason", "not started").build();
     }
     if (!op.getRuntimeInfo().allEventSourcesAreHealthy()) {
-      return b.down().withData("unhealthy", String.valueOf(op.getRuntimeInfo().unhealthyEventSources().keySet())).build();
+      return b.down()
+          .withData(
+              "unhealthy", String.valueOf(op.getRuntimeInfo().unhealthyEventSources().keySet()))
+          .build();
     }
     return b.up().build();
   }

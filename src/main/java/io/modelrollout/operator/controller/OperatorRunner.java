@@ -46,7 +46,8 @@ public class OperatorRunner {
       @ConfigProperty(name = "modelrollout.watch-namespaces") Optional<String> namespaces,
       @ConfigProperty(name = "modelrollout.leader-election.enabled") boolean leaderElection,
       @ConfigProperty(name = "modelrollout.leader-election.lease-name") String leaseName,
-      @ConfigProperty(name = "modelrollout.leader-election.lease-namespace") Optional<String> leaseNamespace,
+      @ConfigProperty(name = "modelrollout.leader-election.lease-namespace")
+          Optional<String> leaseNamespace,
       @ConfigProperty(name = "modelrollout.reconcile-threads", defaultValue = "10") int threads) {
     this.client = client;
     this.registry = registry;
@@ -69,10 +70,13 @@ public class OperatorRunner {
                   .withCloseClientOnStop(false)
                   .withConcurrentReconciliationThreads(threads)
                   .withStopOnInformerErrorDuringStartup(true)
-                  .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build());
+                  .withMetrics(
+                      MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
+                          .build());
               if (leaderElection) {
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(leaseName, leaseNamespace.filter(s -> !s.isBlank()).orElse(null)));
+                    new LeaderElectionConfiguration(
+                        leaseName, leaseNamespace.filter(s -> !s.isBlank()).orElse(null)));
               }
             });
     Set<String> watched = watchedNamespaces();
@@ -104,7 +108,13 @@ public class OperatorRunner {
   }
 
   private Set<String> watchedNamespaces() {
-    return namespaces.map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toSet()))
+    return namespaces
+        .map(
+            s ->
+                Arrays.stream(s.split(","))
+                    .map(String::trim)
+                    .filter(x -> !x.isEmpty())
+                    .collect(Collectors.toSet()))
         .orElse(Set.of());
   }
 }

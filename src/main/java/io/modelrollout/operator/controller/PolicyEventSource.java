@@ -16,8 +16,11 @@ final class PolicyEventSource {
 
   private PolicyEventSource() {}
 
-  static InformerEventSource<RolloutPolicy, ModelDeployment> create(EventSourceContext<ModelDeployment> context) {
-    context.getPrimaryCache().addIndexer(INDEX, md -> policyKey(md).map(List::of).orElse(List.of()));
+  static InformerEventSource<RolloutPolicy, ModelDeployment> create(
+      EventSourceContext<ModelDeployment> context) {
+    context
+        .getPrimaryCache()
+        .addIndexer(INDEX, md -> policyKey(md).map(List::of).orElse(List.of()));
     var config =
         InformerEventSourceConfiguration.from(RolloutPolicy.class, ModelDeployment.class)
             .withNamespacesInheritedFromController()
@@ -30,7 +33,11 @@ final class PolicyEventSource {
                 policy ->
                     context
                         .getPrimaryCache()
-                        .byIndex(INDEX, policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName())
+                        .byIndex(
+                            INDEX,
+                            policy.getMetadata().getNamespace()
+                                + "/"
+                                + policy.getMetadata().getName())
                         .stream()
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))

@@ -19,9 +19,9 @@ import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
- * Makes the owned Deployments and Services match a decision. Writes only what differs: the
- * spec's own revision is server-side applied when the SSA matcher sees a difference, other
- * revisions are only scaled, revisions the decision drops are deleted.
+ * Makes the owned Deployments and Services match a decision. Writes only what differs: the spec's
+ * own revision is server-side applied when the SSA matcher sees a difference, other revisions are
+ * only scaled, revisions the decision drops are deleted.
  */
 public class ResourceApplier {
   private static final Logger LOG = Logger.getLogger(ResourceApplier.class);
@@ -38,19 +38,23 @@ public class ResourceApplier {
       String rev = e.getKey();
       int replicas = e.getValue();
       if (rev.equals(desiredRevision)) {
-        ensure(RevisionDeployments.desired(md, rev, replicas), live.get(rev), Deployment.class, ctx);
+        ensure(
+            RevisionDeployments.desired(md, rev, replicas), live.get(rev), Deployment.class, ctx);
       } else if (live.containsKey(rev)) {
         scale(live.get(rev), replicas, ctx);
       }
     }
     for (Map.Entry<String, Deployment> e : live.entrySet()) {
       if (!decision.replicas().containsKey(e.getKey())) {
-        LOG.infof("deleting Deployment %s: revision %s is no longer needed", e.getValue().getMetadata().getName(), e.getKey());
+        LOG.infof(
+            "deleting Deployment %s: revision %s is no longer needed",
+            e.getValue().getMetadata().getName(), e.getKey());
         ctx.getClient().resource(e.getValue()).delete();
       }
     }
     List<Service> services =
-        ModelServices.desired(md, decision.stableRevision(), decision.canaryRevision(), entrySelector);
+        ModelServices.desired(
+            md, decision.stableRevision(), decision.canaryRevision(), entrySelector);
     for (Service s : services) {
       Service actual =
           ctx.getSecondaryResources(Service.class).stream()
@@ -62,8 +66,11 @@ public class ResourceApplier {
   }
 
   /** Server-side applies {@code desired} unless the live object already matches it. */
-  <R extends HasMetadata> void ensure(R desired, R actual, Class<R> type, Context<ModelDeployment> ctx) {
-    if (actual != null && SSABasedGenericKubernetesResourceMatcher.<R>getInstance().matches(actual, desired, ctx)) {
+  <R extends HasMetadata> void ensure(
+      R desired, R actual, Class<R> type, Context<ModelDeployment> ctx) {
+    if (actual != null
+        && SSABasedGenericKubernetesResourceMatcher.<R>getInstance()
+            .matches(actual, desired, ctx)) {
       return;
     }
     LOG.debugf("applying %s %s", desired.getKind(), desired.getMetadata().getName());

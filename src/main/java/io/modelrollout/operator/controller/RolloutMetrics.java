@@ -23,14 +23,16 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public class RolloutMetrics {
   private final MeterRegistry registry;
-  private final Map<String, AtomicReference<ModelDeploymentStatus>> statuses = new ConcurrentHashMap<>();
+  private final Map<String, AtomicReference<ModelDeploymentStatus>> statuses =
+      new ConcurrentHashMap<>();
 
   public RolloutMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
   /** Records the status now in force and the events its change produced. */
-  public void record(String namespace, String name, ModelDeploymentStatus st, List<EventSpec> events) {
+  public void record(
+      String namespace, String name, ModelDeploymentStatus st, List<EventSpec> events) {
     String key = namespace + "/" + name;
     AtomicReference<ModelDeploymentStatus> ref =
         statuses.computeIfAbsent(key, k -> register(namespace, name));
@@ -46,25 +48,45 @@ public class RolloutMetrics {
     }
   }
 
+  /** Counts one reconcile of a ModelDeployment. */
+  public void reconciled(String namespace, String name) {
+    count("modelrollout_reconciles_total", Tags.of("namespace", namespace, "name", name));
+  }
+
   /** Records one gate evaluation with its verdict and value. */
   public void gateEvaluated(String namespace, String name, GateStatus g) {
-    Tags tags = Tags.of("namespace", namespace, "name", name, "gate", g.name, "verdict", String.valueOf(g.verdict));
+    Tags tags =
+        Tags.of(
+            "namespace",
+            namespace,
+            "name",
+            name,
+            "gate",
+            g.name,
+            "verdict",
+            String.valueOf(g.verdict));
     count("modelrollout_gate_evaluations_total", tags);
     if (g.value != null) {
-      gateValues.computeIfAbsent(namespace + "/" + name + "/" + g.name, k -> {
-        AtomicReference<Double> r = new AtomicReference<>(g.value);
-        Gauge.builder("modelrollout_gate_value", r, x -> x.get() == null ? Double.NaN : x.get())
-            .tags(Tags.of("namespace", namespace, "name", name, "gate", g.name))
-            .register(registry);
-        return r;
-      }).set(g.value);
+      gateValues
+          .computeIfAbsent(
+              namespace + "/" + name + "/" + g.name,
+              k -> {
+                AtomicReference<Double> r = new AtomicReference<>(g.value);
+                Gauge.builder(
+                        "modelrollout_gate_value", r, x -> x.get() == null ? Double.NaN : x.get())
+                    .tags(Tags.of("namespace", namespace, "name", name, "gate", g.name))
+                    .register(registry);
+                return r;
+              })
+          .set(g.value);
     }
   }
 
   private final Map<String, AtomicReference<Double>> gateValues = new ConcurrentHashMap<>();
 
   /** Records how long a finished rollout took. */
-  public void rolloutFinished(String namespace, String name, String outcome, Instant started, Instant ended) {
+  public void rolloutFinished(
+      String namespace, String name, String outcome, Instant started, Instant ended) {
     Timer.builder("modelrollout_rollout_duration")
         .tags("namespace", namespace, "name", name, "outcome", outcome)
         .register(registry)
@@ -75,7 +97,10 @@ public class RolloutMetrics {
   public void forget(String namespace, String name) {
     statuses.remove(namespace + "/" + name);
     registry.getMeters().stream()
-        .filter(m -> namespace.equals(m.getId().getTag("namespace")) && name.equals(m.getId().getTag("name")))
+        .filter(
+            m ->
+                namespace.equals(m.getId().getTag("namespace"))
+                    && name.equals(m.getId().getTag("name")))
         .toList()
         .forEach(registry::remove);
     gateValues.keySet().removeIf(k -> k.startsWith(namespace + "/" + name + "/"));
@@ -95,11 +120,21 @@ public class RolloutMetrics {
           .register(registry);
     }
     Gauge.builder("modelrollout_canary_weight", ref, r -> weight(r.get(), true))
-        .tags(tags).description("Percentage of traffic on the canary").register(registry);
+        .tags(tags)
+        .description("Percentage of traffic on the canary")
+        .register(registry);
     Gauge.builder("modelrollout_stable_weight", ref, r -> weight(r.get(), false))
-        .tags(tags).description("Percentage of traffic on the stable revision").register(registry);
-    Gauge.builder("modelrollout_step_index", ref, r -> r.get() == null || r.get().currentStepIndex == null ? -1 : r.get().currentStepIndex)
-        .tags(tags).description("Current rollout step (0-based), -1 when no rollout runs").register(registry);
+        .tags(tags)
+        .description("Percentage of traffic on the stable revision")
+        .register(registry);
+    Gauge.builder(
+            "modelrollout_step_index",
+            ref,
+            r ->
+                r.get() == null || r.get().currentStepIndex == null ? -1 : r.get().currentStepIndex)
+        .tags(tags)
+        .description("Current rollout step (0-based), -1 when no rollout runs")
+        .register(registry);
     return ref;
   }
 

@@ -12,8 +12,8 @@ import io.modelrollout.operator.resources.RevisionHash;
 import java.util.Objects;
 
 /**
- * Writes status (server-side apply on the status subresource, guarded by resourceVersion) only
- * when it changed, and removes a handled action annotation.
+ * Writes status (server-side apply on the status subresource, guarded by resourceVersion) only when
+ * it changed, and removes a handled action annotation.
  */
 public class StatusWriter {
 
@@ -24,8 +24,11 @@ public class StatusWriter {
     return !Objects.equals(RevisionHash.canonicalJson(before), RevisionHash.canonicalJson(after));
   }
 
-  /** Patches the status; a conflict (someone changed the object) fails the reconcile for a retry. */
-  public ModelDeployment write(ModelDeployment md, ModelDeploymentStatus status, Context<ModelDeployment> ctx) {
+  /**
+   * Patches the status; a conflict (someone changed the object) fails the reconcile for a retry.
+   */
+  public ModelDeployment write(
+      ModelDeployment md, ModelDeploymentStatus status, Context<ModelDeployment> ctx) {
     ModelDeployment patch = new ModelDeployment();
     patch.setMetadata(
         new ObjectMetaBuilder()
@@ -51,8 +54,10 @@ public class StatusWriter {
   }
 
   /** Removes the action annotation if it still holds {@code value}; returns the updated object. */
-  public ModelDeployment removeAction(ModelDeployment md, String value, Context<ModelDeployment> ctx) {
-    String path = "/metadata/annotations/" + Labels.ACTION_ANNOTATION.replace("~", "~0").replace("/", "~1");
+  public ModelDeployment removeAction(
+      ModelDeployment md, String value, Context<ModelDeployment> ctx) {
+    String path =
+        "/metadata/annotations/" + Labels.ACTION_ANNOTATION.replace("~", "~0").replace("/", "~1");
     String json =
         "[{\"op\":\"test\",\"path\":\""
             + path

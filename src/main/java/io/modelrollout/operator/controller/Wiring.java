@@ -5,8 +5,8 @@ import io.modelrollout.operator.metrics.MetricProvider;
 import io.modelrollout.operator.metrics.prometheus.PrometheusProvider;
 import io.modelrollout.operator.rollout.RolloutEngine;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -25,7 +25,8 @@ public class Wiring {
   @Singleton
   OperatorSettings settings(
       @ConfigProperty(name = "modelrollout.prometheus.address") Optional<String> prometheus,
-      @ConfigProperty(name = "modelrollout.prometheus.timeout", defaultValue = "10s") Duration timeout) {
+      @ConfigProperty(name = "modelrollout.prometheus.timeout", defaultValue = "10s")
+          Duration timeout) {
     return new OperatorSettings(prometheus.filter(s -> !s.isBlank()).orElse(null), timeout);
   }
 

@@ -46,7 +46,11 @@ public class WorldReader {
     }
     SpecValidator.World world =
         new SpecValidator.World(
-            ns, policy, missing, discovery.installed(ctx.getClient()), settings.defaultPrometheus());
+            ns,
+            policy,
+            missing,
+            discovery.installed(ctx.getClient()),
+            settings.defaultPrometheus());
     List<String> problems = SpecValidator.validate(spec, world);
     String revision = problems.isEmpty() || spec.template != null ? safeHash(spec) : null;
     Map<String, String> annotations = md.getMetadata().getAnnotations();

@@ -9,15 +9,16 @@ import java.util.Locale;
 /**
  * Turns a measurement into a gate verdict (pure). Counters live in the gate's status, so a
  * restarted operator continues where it stopped: a gate passes after {@code count} good
- * measurements, fails after more than {@code failureLimit} bad ones, and is inconclusive while
- * data is missing; more than {@code inconclusiveLimit} inconclusive measurements in a row (when
- * the limit is above 0) fail it.
+ * measurements, fails after more than {@code failureLimit} bad ones, and is inconclusive while data
+ * is missing; more than {@code inconclusiveLimit} inconclusive measurements in a row (when the
+ * limit is above 0) fail it.
  */
 public final class GateEvaluator {
   private GateEvaluator() {}
 
   /** The gate's new status after {@code m}, taken at {@code now}. */
-  public static GateStatus evaluate(GateSpec gate, GateStatus previous, Measurement m, Instant now) {
+  public static GateStatus evaluate(
+      GateSpec gate, GateStatus previous, Measurement m, Instant now) {
     GateStatus s = copy(gate, previous);
     s.measuredAt = now.toString();
     s.query = m.query();

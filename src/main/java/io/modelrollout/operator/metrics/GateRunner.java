@@ -37,7 +37,8 @@ public final class GateRunner {
     try {
       canaryQuery = QueryTemplate.render(g.prometheus.query, vars.canary());
     } catch (IllegalArgumentException e) {
-      return new Measurement.Error(Measurement.ErrorKind.QUERY_ERROR, e.getMessage(), g.prometheus.query);
+      return new Measurement.Error(
+          Measurement.ErrorKind.QUERY_ERROR, e.getMessage(), g.prometheus.query);
     }
     Measurement canary = provider.query(target, canaryQuery);
     if (g.compareTo == null || !(canary instanceof Measurement.Value v)) {
@@ -48,7 +49,8 @@ public final class GateRunner {
     if (stable instanceof Measurement.Value b) {
       return new Measurement.Value(v.value(), b.value(), canaryQuery);
     }
-    String why = stable instanceof Measurement.Error e ? e.message() : "no data for the stable revision";
+    String why =
+        stable instanceof Measurement.Error e ? e.message() : "no data for the stable revision";
     return new Measurement.Error(
         Measurement.ErrorKind.QUERY_ERROR, "baseline query failed: " + why, canaryQuery);
   }

@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 /**
  * Fills {@code {{name}}}-style placeholders in a PromQL query. Values are escaped for a
  * double-quoted PromQL string (backslash, double quote, control characters), so a crafted label
- * value stays inside its label matcher and cannot change the query. Templates must put
- * placeholders inside double quotes, e.g. {@code model="{{model}}"}.
+ * value stays inside its label matcher and cannot change the query. Templates must put placeholders
+ * inside double quotes, e.g. {@code model="{{model}}"}.
  */
 public final class QueryTemplate {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-zA-Z]+)\\s*}}");

@@ -33,9 +33,11 @@ public final class Thresholds {
     if (g.compareTo != null) {
       String b = baseline == null ? "stable" : "stable " + fmt(baseline);
       if (g.maxIncrease != null) parts.add("<= " + b + " + " + fmt(g.maxIncrease));
-      if (g.maxIncreasePercent != null) parts.add("<= " + b + " + " + fmt(g.maxIncreasePercent) + "%");
+      if (g.maxIncreasePercent != null)
+        parts.add("<= " + b + " + " + fmt(g.maxIncreasePercent) + "%");
       if (g.maxDecrease != null) parts.add(">= " + b + " - " + fmt(g.maxDecrease));
-      if (g.maxDecreasePercent != null) parts.add(">= " + b + " - " + fmt(g.maxDecreasePercent) + "%");
+      if (g.maxDecreasePercent != null)
+        parts.add(">= " + b + " - " + fmt(g.maxDecreasePercent) + "%");
     }
     return String.join(" and ", parts);
   }

@@ -15,8 +15,8 @@ public final class ModelServices {
   private ModelServices() {}
 
   /**
-   * The three Services. The stable and canary Services select one revision each (canary falls
-   * back to stable when no rollout runs); the entry Service selects {@code entrySelector}.
+   * The three Services. The stable and canary Services select one revision each (canary falls back
+   * to stable when no rollout runs); the entry Service selects {@code entrySelector}.
    */
   public static List<Service> desired(
       ModelDeployment md,
@@ -26,13 +26,14 @@ public final class ModelServices {
     String canary = canaryRevision != null ? canaryRevision : stableRevision;
     return List.of(
         service(md, md.getMetadata().getName(), "entry", entrySelector),
-        service(md, Labels.stableService(md), "stable", Labels.revisionSelector(md, stableRevision)),
+        service(
+            md, Labels.stableService(md), "stable", Labels.revisionSelector(md, stableRevision)),
         service(md, Labels.canaryService(md), "canary", Labels.revisionSelector(md, canary)));
   }
 
   /**
-   * The entry Service's selector without a router: one revision while it alone takes traffic,
-   * every revision while the split follows the replica ratio.
+   * The entry Service's selector without a router: one revision while it alone takes traffic, every
+   * revision while the split follows the replica ratio.
    */
   public static Map<String, String> replicaRatioSelector(
       ModelDeployment md, String stableRevision, String canaryRevision, int canaryWeight) {
@@ -58,7 +59,9 @@ public final class ModelServices {
   }
 
   private static IntOrString portRef(ContainerPort p) {
-    return p.getName() != null ? new IntOrString(p.getName()) : new IntOrString(p.getContainerPort());
+    return p.getName() != null
+        ? new IntOrString(p.getName())
+        : new IntOrString(p.getContainerPort());
   }
 
   private static Service service(

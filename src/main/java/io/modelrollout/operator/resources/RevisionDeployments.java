@@ -67,7 +67,12 @@ public final class RevisionDeployments {
       podLabels.putAll(t.getMetadata().getLabels());
     }
     podLabels.putAll(labels);
-    t = new PodTemplateSpecBuilder(t).editOrNewMetadata().withLabels(podLabels).endMetadata().build();
+    t =
+        new PodTemplateSpecBuilder(t)
+            .editOrNewMetadata()
+            .withLabels(podLabels)
+            .endMetadata()
+            .build();
     List<Container> containers = new ArrayList<>();
     for (Container c : t.getSpec().getContainers()) {
       containers.add(withModelEnv(c, model));

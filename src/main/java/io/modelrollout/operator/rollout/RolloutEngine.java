@@ -26,13 +26,13 @@ import java.util.Optional;
 /**
  * Decides the next state of a ModelDeployment from a snapshot (pure; no Kubernetes I/O).
  *
- * <p>The lifecycle: the first revision becomes stable directly. A new revision becomes the
- * canary and walks the plan's stages (weight, pause, analysis; blue-green: preview, analysis,
- * pause, switch, analysis) up to the promote stage, after which it is stable and the old revision
- * is scaled down after scaleDownDelay. A failed gate, a missed progress deadline or an abort sends
- * all traffic back to stable and marks the revision failed; it is not retried until the spec
- * moves to another revision or a retry action. A new revision mid-rollout supersedes the canary.
- * Everything the engine remembers is in the status it returns.
+ * <p>The lifecycle: the first revision becomes stable directly. A new revision becomes the canary
+ * and walks the plan's stages (weight, pause, analysis; blue-green: preview, analysis, pause,
+ * switch, analysis) up to the promote stage, after which it is stable and the old revision is
+ * scaled down after scaleDownDelay. A failed gate, a missed progress deadline or an abort sends all
+ * traffic back to stable and marks the revision failed; it is not retried until the spec moves to
+ * another revision or a retry action. A new revision mid-rollout supersedes the canary. Everything
+ * the engine remembers is in the status it returns.
  */
 public final class RolloutEngine {
   static final int HISTORY_LIMIT = 10;
@@ -56,7 +56,8 @@ public final class RolloutEngine {
       return List.of();
     }
     RolloutPlan plan = RolloutPlan.of(s.policy());
-    return new StageRunner(s, plan, now(), progressDeadline(s)).due(st, plan.clampIndex(st.currentStepIndex));
+    return new StageRunner(s, plan, now(), progressDeadline(s))
+        .due(st, plan.clampIndex(st.currentStepIndex));
   }
 
   public RolloutDecision decide(RolloutSnapshot s) {
@@ -109,15 +110,22 @@ public final class RolloutEngine {
     void lifecycle(Phase previousPhase) {
       String desired = s.desiredRevision();
       boolean neverReady = previousPhase == null || previousPhase == Phase.Initializing;
-      if (st.stable == null || (neverReady && st.canary == null && !desired.equals(st.stable.revision))) {
-        String reason = st.stable == null ? "initial version" : "replaced version " + st.stable.version + " before it became ready";
+      if (st.stable == null
+          || (neverReady && st.canary == null && !desired.equals(st.stable.revision))) {
+        String reason =
+            st.stable == null
+                ? "initial version"
+                : "replaced version " + st.stable.version + " before it became ready";
         st.stable = revision(s.desiredVersion(), desired, s.replicas());
         st.failedRevision = null;
         addHistory(Outcome.Promoted, reason);
         clearRollout();
       } else if (desired.equals(st.stable.revision)) {
         if (st.canary != null) {
-          endCanary(Outcome.Aborted, "the spec returned to the stable version " + st.stable.version, false);
+          endCanary(
+              Outcome.Aborted,
+              "the spec returned to the stable version " + st.stable.version,
+              false);
         }
         st.failedRevision = null;
       } else if (desired.equals(st.failedRevision)) {
@@ -135,7 +143,10 @@ public final class RolloutEngine {
           startRollout();
         }
       }
-      st.scaleDown.removeIf(d -> d.revision.equals(st.stable.revision) || (st.canary != null && d.revision.equals(st.canary.revision)));
+      st.scaleDown.removeIf(
+          d ->
+              d.revision.equals(st.stable.revision)
+                  || (st.canary != null && d.revision.equals(st.canary.revision)));
     }
 
     void applyAction() {
@@ -151,7 +162,10 @@ public final class RolloutEngine {
       switch (action.get()) {
         case PAUSE -> {
           st.userPaused = true;
-          record(rollout ? "rollout paused at step '" + st.currentStep + "'" : "paused: the next rollout will wait");
+          record(
+              rollout
+                  ? "rollout paused at step '" + st.currentStep + "'"
+                  : "paused: the next rollout will wait");
         }
         case RESUME -> {
           if (Boolean.TRUE.equals(st.userPaused) && rollout) {
@@ -162,19 +176,28 @@ public final class RolloutEngine {
         }
         case PROMOTE -> {
           forceStep = rollout;
-          record(rollout ? "promoted past step '" + st.currentStep + "'" : "nothing to promote: no rollout in progress");
+          record(
+              rollout
+                  ? "promoted past step '" + st.currentStep + "'"
+                  : "nothing to promote: no rollout in progress");
         }
         case PROMOTE_FULL -> {
           if (rollout) {
             goTo(plan.promoteIndex());
           }
-          record(rollout ? "promoting fully: skipping the remaining steps" : "nothing to promote: no rollout in progress");
+          record(
+              rollout
+                  ? "promoting fully: skipping the remaining steps"
+                  : "nothing to promote: no rollout in progress");
         }
         case ABORT -> {
           if (rollout) {
             endCanary(Outcome.Aborted, "aborted by the abort action", true);
           }
-          record(rollout ? "rollout aborted; all traffic back on version " + st.stable.version : "nothing to abort: no rollout in progress");
+          record(
+              rollout
+                  ? "rollout aborted; all traffic back on version " + st.stable.version
+                  : "nothing to abort: no rollout in progress");
         }
         case RETRY -> {
           if (!recorded) {
@@ -220,7 +243,8 @@ public final class RolloutEngine {
       int n = s.replicas();
       Map<String, Integer> replicas = new LinkedHashMap<>();
       for (ScaleDown d : st.scaleDown) {
-        Optional.ofNullable(s.live().get(d.revision)).ifPresent(l -> replicas.put(d.revision, l.replicas()));
+        Optional.ofNullable(s.live().get(d.revision))
+            .ifPresent(l -> replicas.put(d.revision, l.replicas()));
       }
       if (st.failedRevision != null) {
         replicas.put(st.failedRevision, 0);
@@ -269,16 +293,32 @@ public final class RolloutEngine {
         Stage stage = plan.stage(st.currentStepIndex);
         if (stage instanceof Stage.Pause p && p.duration() == null) {
           reason = Reasons.PAUSE_STEP;
-          message = "waiting at step '" + stage.describe() + "'; annotate with modelrollout.io/action=promote";
+          message =
+              "waiting at step '"
+                  + stage.describe()
+                  + "'; annotate with modelrollout.io/action=promote";
         } else if (stage instanceof Stage.Analysis) {
-          var failed = st.gates.stream().filter(g -> g.verdict == io.modelrollout.operator.api.Verdict.Fail).findFirst();
-          var inconclusive = st.gates.stream().filter(g -> g.verdict == io.modelrollout.operator.api.Verdict.Inconclusive).findFirst();
+          var failed =
+              st.gates.stream()
+                  .filter(g -> g.verdict == io.modelrollout.operator.api.Verdict.Fail)
+                  .findFirst();
+          var inconclusive =
+              st.gates.stream()
+                  .filter(g -> g.verdict == io.modelrollout.operator.api.Verdict.Inconclusive)
+                  .findFirst();
           if (failed.isPresent()) {
             reason = Reasons.GATE_FAILED;
-            message = StageRunner.describeFailure(failed.get()) + "; automatic rollback is off: promote or abort";
+            message =
+                StageRunner.describeFailure(failed.get())
+                    + "; automatic rollback is off: promote or abort";
           } else if (inconclusive.isPresent()) {
             reason = Reasons.GATE_INCONCLUSIVE;
-            message = "gate " + inconclusive.get().name + " is inconclusive (" + inconclusive.get().message + "); the rollout waits and never promotes on missing data";
+            message =
+                "gate "
+                    + inconclusive.get().name
+                    + " is inconclusive ("
+                    + inconclusive.get().message
+                    + "); the rollout waits and never promotes on missing data";
           }
         }
       }
@@ -336,7 +376,8 @@ public final class RolloutEngine {
 
     private void promote() {
       RevisionStatus old = st.stable;
-      addHistory(Outcome.Promoted, "completed " + plan.size() + (plan.size() == 1 ? " step" : " steps"));
+      addHistory(
+          Outcome.Promoted, "completed " + plan.size() + (plan.size() == 1 ? " step" : " steps"));
       if (!old.revision.equals(st.canary.revision)) {
         st.scaleDown.add(new ScaleDown(old.revision, now.plus(plan.scaleDownDelay()).toString()));
       }
@@ -366,7 +407,10 @@ public final class RolloutEngine {
     }
 
     private void addHistory(Outcome outcome, String reason) {
-      addHistory(outcome, reason, outcome == Outcome.Promoted && st.canary != null ? st.canary : st.stable);
+      addHistory(
+          outcome,
+          reason,
+          outcome == Outcome.Promoted && st.canary != null ? st.canary : st.stable);
     }
 
     private void addHistory(Outcome outcome, String reason, RevisionStatus r) {

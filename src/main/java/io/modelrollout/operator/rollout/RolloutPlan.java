@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stages of a policy and the pod counts and weight each implies. Pause and analysis stages
- * keep the shape of the last traffic stage before them.
+ * The stages of a policy and the pod counts and weight each implies. Pause and analysis stages keep
+ * the shape of the last traffic stage before them.
  *
  * @param surge pods allowed above spec.replicas (canary maxSurge; blue-green needs full surge)
  */
@@ -42,7 +42,8 @@ public record RolloutPlan(
         if (s.setWeight != null) {
           stages.add(new Stage.Weight(s.setWeight));
         } else if (s.pause != null) {
-          stages.add(new Stage.Pause(s.pause.duration == null ? null : Durations.parse(s.pause.duration)));
+          stages.add(
+              new Stage.Pause(s.pause.duration == null ? null : Durations.parse(s.pause.duration)));
         } else if (s.analysis != null) {
           stages.add(new Stage.Analysis(List.copyOf(s.analysis.gates), "analysis"));
         }
@@ -50,7 +51,8 @@ public record RolloutPlan(
     }
     stages.add(new Stage.Promote());
     int surge = c == null || c.maxSurge == null ? 1 : c.maxSurge;
-    Duration delay = Durations.parseOr(c == null ? null : c.scaleDownDelay, DEFAULT_SCALE_DOWN_DELAY);
+    Duration delay =
+        Durations.parseOr(c == null ? null : c.scaleDownDelay, DEFAULT_SCALE_DOWN_DELAY);
     return new RolloutPlan(List.copyOf(stages), surge, false, delay);
   }
 
@@ -60,7 +62,9 @@ public record RolloutPlan(
     if (b.prePromotionGates != null && !b.prePromotionGates.isEmpty()) {
       stages.add(new Stage.Analysis(List.copyOf(b.prePromotionGates), "pre-promotion analysis"));
     }
-    stages.add(new Stage.Pause(b.autoPromotionAfter == null ? null : Durations.parse(b.autoPromotionAfter)));
+    stages.add(
+        new Stage.Pause(
+            b.autoPromotionAfter == null ? null : Durations.parse(b.autoPromotionAfter)));
     stages.add(new Stage.Switch());
     if (b.postPromotionGates != null && !b.postPromotionGates.isEmpty()) {
       stages.add(new Stage.Analysis(List.copyOf(b.postPromotionGates), "post-promotion analysis"));

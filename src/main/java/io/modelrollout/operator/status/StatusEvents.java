@@ -29,12 +29,22 @@ public final class StatusEvents {
       out.add(
           EventSpec.normal(
               Reasons.ROLLOUT_STARTED,
-              "rolling out version " + now.canary.version + " (revision " + newCanary + ") over " + now.stable.version));
+              "rolling out version "
+                  + now.canary.version
+                  + " (revision "
+                  + newCanary
+                  + ") over "
+                  + now.stable.version));
     } else if (newCanary != null && !Objects.equals(o.currentStepIndex, now.currentStepIndex)) {
       out.add(
           EventSpec.normal(
               Reasons.STEP_ADVANCED,
-              "version " + now.canary.version + " at step " + (now.currentStepIndex + 1) + ": " + now.currentStep));
+              "version "
+                  + now.canary.version
+                  + " at step "
+                  + (now.currentStepIndex + 1)
+                  + ": "
+                  + now.currentStep));
     }
     gates(o, now, out);
     int oldWeight = o.weights == null || o.weights.canary == null ? 0 : o.weights.canary;
@@ -48,16 +58,19 @@ public final class StatusEvents {
     return out;
   }
 
-  private static void invalidSpec(ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
+  private static void invalidSpec(
+      ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
     Condition before = Conditions.find(o.conditions, Condition.INVALID_SPEC);
     Condition after = Conditions.find(n.conditions, Condition.INVALID_SPEC);
-    if (after != null && after.isTrue()
+    if (after != null
+        && after.isTrue()
         && (before == null || !before.isTrue() || !Objects.equals(before.message, after.message))) {
       out.add(EventSpec.warning(Reasons.INVALID_SPEC, after.message));
     }
   }
 
-  private static void action(ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
+  private static void action(
+      ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
     if (n.lastAction == null) {
       return;
     }
@@ -67,24 +80,33 @@ public final class StatusEvents {
             || !Objects.equals(o.lastAction.action, n.lastAction.action)
             || !Objects.equals(o.lastAction.message, n.lastAction.message);
     if (changed) {
-      out.add(EventSpec.normal(Reasons.ACTION_APPLIED, n.lastAction.action + ": " + n.lastAction.message));
+      out.add(
+          EventSpec.normal(
+              Reasons.ACTION_APPLIED, n.lastAction.action + ": " + n.lastAction.message));
     }
   }
 
-  private static void history(ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
+  private static void history(
+      ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
     List<EventSpec> added = new ArrayList<>();
     for (HistoryEntry e : n.history) {
       boolean known =
           o.history.stream()
-              .anyMatch(x -> Objects.equals(x.revision, e.revision) && Objects.equals(x.at, e.at) && x.outcome == e.outcome);
+              .anyMatch(
+                  x ->
+                      Objects.equals(x.revision, e.revision)
+                          && Objects.equals(x.at, e.at)
+                          && x.outcome == e.outcome);
       if (known) {
         break;
       }
       String text = "version " + e.version + " (revision " + e.revision + ")";
       added.add(
           switch (e.outcome) {
-            case Promoted -> EventSpec.normal(Reasons.ROLLOUT_PROMOTED, text + " promoted: " + e.reason);
-            case RolledBack -> EventSpec.warning(Reasons.ROLLED_BACK, text + " rolled back: " + e.reason);
+            case Promoted ->
+                EventSpec.normal(Reasons.ROLLOUT_PROMOTED, text + " promoted: " + e.reason);
+            case RolledBack ->
+                EventSpec.warning(Reasons.ROLLED_BACK, text + " rolled back: " + e.reason);
             case Aborted -> EventSpec.warning(Reasons.ABORTED, text + " aborted: " + e.reason);
           });
     }
@@ -104,11 +126,25 @@ public final class StatusEvents {
       }
       String value = g.value == null ? "no value" : "value " + Thresholds.fmt(g.value);
       if (g.verdict == Verdict.Pass) {
-        out.add(EventSpec.normal(Reasons.GATE_PASSED, "gate " + g.name + " passed: " + value + ", threshold " + g.threshold));
+        out.add(
+            EventSpec.normal(
+                Reasons.GATE_PASSED,
+                "gate " + g.name + " passed: " + value + ", threshold " + g.threshold));
       } else if (g.verdict == Verdict.Fail) {
-        out.add(EventSpec.warning(Reasons.GATE_FAILED, "gate " + g.name + " failed: " + value + ", threshold " + g.threshold + (g.message == null ? "" : " (" + g.message + ")")));
+        out.add(
+            EventSpec.warning(
+                Reasons.GATE_FAILED,
+                "gate "
+                    + g.name
+                    + " failed: "
+                    + value
+                    + ", threshold "
+                    + g.threshold
+                    + (g.message == null ? "" : " (" + g.message + ")")));
       } else if (g.verdict == Verdict.Inconclusive && was != Verdict.Inconclusive) {
-        out.add(EventSpec.warning(Reasons.GATE_INCONCLUSIVE, "gate " + g.name + " is inconclusive: " + g.message));
+        out.add(
+            EventSpec.warning(
+                Reasons.GATE_INCONCLUSIVE, "gate " + g.name + " is inconclusive: " + g.message));
       }
     }
   }

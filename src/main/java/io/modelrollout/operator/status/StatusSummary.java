@@ -30,7 +30,14 @@ public final class StatusSummary {
       ModelDeploymentStatus st, long generation, List<String> problems, Instant now) {
     String msg = String.join("; ", problems);
     st.conditions =
-        Conditions.set(st.conditions, Condition.INVALID_SPEC, true, Reasons.INVALID_SPEC, msg, generation, now);
+        Conditions.set(
+            st.conditions,
+            Condition.INVALID_SPEC,
+            true,
+            Reasons.INVALID_SPEC,
+            msg,
+            generation,
+            now);
     st.phase = Phase.Degraded;
     st.message =
         "invalid spec: "
@@ -47,31 +54,69 @@ public final class StatusSummary {
     String pods = ready + "/" + f.replicas() + " pods of version " + st.stable.version + " ready";
 
     List<Condition> c = st.conditions;
-    c = Conditions.set(c, Condition.INVALID_SPEC, false, Reasons.VALID, "the spec is valid", g, now);
-    c = Conditions.set(c, Condition.READY, stableReady, stableReady ? Reasons.AVAILABLE : Reasons.PODS_NOT_READY, pods, g, now);
+    c =
+        Conditions.set(
+            c, Condition.INVALID_SPEC, false, Reasons.VALID, "the spec is valid", g, now);
+    c =
+        Conditions.set(
+            c,
+            Condition.READY,
+            stableReady,
+            stableReady ? Reasons.AVAILABLE : Reasons.PODS_NOT_READY,
+            pods,
+            g,
+            now);
     if (st.canary != null) {
-      String step = "version " + st.canary.version + " at step " + (st.currentStepIndex + 1) + ": " + st.currentStep;
+      String step =
+          "version "
+              + st.canary.version
+              + " at step "
+              + (st.currentStepIndex + 1)
+              + ": "
+              + st.currentStep;
       c = Conditions.set(c, Condition.PROGRESSING, true, Reasons.ROLLOUT_IN_PROGRESS, step, g, now);
     } else if (!stableReady) {
       c = Conditions.set(c, Condition.PROGRESSING, true, Reasons.SCALING, pods, g, now);
     } else {
-      c = Conditions.set(c, Condition.PROGRESSING, false, Reasons.IDLE, "version " + st.stable.version + " is serving", g, now);
+      c =
+          Conditions.set(
+              c,
+              Condition.PROGRESSING,
+              false,
+              Reasons.IDLE,
+              "version " + st.stable.version + " is serving",
+              g,
+              now);
     }
     String degradedMessage = null;
     if (rolledBack && last != null) {
-      String reason = last.outcome == HistoryEntry.Outcome.Aborted ? Reasons.ABORTED : Reasons.ROLLED_BACK;
-      degradedMessage = "version " + last.version + " " + (reason.equals(Reasons.ABORTED) ? "aborted" : "rolled back") + ": " + last.reason + "; version " + st.stable.version + " keeps serving";
+      String reason =
+          last.outcome == HistoryEntry.Outcome.Aborted ? Reasons.ABORTED : Reasons.ROLLED_BACK;
+      degradedMessage =
+          "version "
+              + last.version
+              + " "
+              + (reason.equals(Reasons.ABORTED) ? "aborted" : "rolled back")
+              + ": "
+              + last.reason
+              + "; version "
+              + st.stable.version
+              + " keeps serving";
       c = Conditions.set(c, Condition.DEGRADED, true, reason, degradedMessage, g, now);
     } else if (f.stableFailing()) {
-      degradedMessage = "the Deployment of version " + st.stable.version + " cannot make progress: " + pods;
-      c = Conditions.set(c, Condition.DEGRADED, true, Reasons.STABLE_FAILING, degradedMessage, g, now);
+      degradedMessage =
+          "the Deployment of version " + st.stable.version + " cannot make progress: " + pods;
+      c =
+          Conditions.set(
+              c, Condition.DEGRADED, true, Reasons.STABLE_FAILING, degradedMessage, g, now);
     } else {
       c = Conditions.set(c, Condition.DEGRADED, false, Reasons.HEALTHY, "no failure", g, now);
     }
     boolean paused = f.pausedReason() != null && st.canary != null;
-    c = paused
-        ? Conditions.set(c, Condition.PAUSED, true, f.pausedReason(), f.pausedMessage(), g, now)
-        : Conditions.set(c, Condition.PAUSED, false, Reasons.NOT_PAUSED, "not paused", g, now);
+    c =
+        paused
+            ? Conditions.set(c, Condition.PAUSED, true, f.pausedReason(), f.pausedMessage(), g, now)
+            : Conditions.set(c, Condition.PAUSED, false, Reasons.NOT_PAUSED, "not paused", g, now);
     st.conditions = c;
 
     Phase prev = f.previousPhase();

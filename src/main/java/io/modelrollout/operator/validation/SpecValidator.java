@@ -78,7 +78,8 @@ public final class SpecValidator {
     }
     if (spec.traffic != null
         && provider == TrafficProvider.GatewayAPI
-        && (spec.traffic.gatewayAPI == null || spec.traffic.gatewayAPI.parentRefs == null
+        && (spec.traffic.gatewayAPI == null
+            || spec.traffic.gatewayAPI.parentRefs == null
             || spec.traffic.gatewayAPI.parentRefs.isEmpty())) {
       problems.add("traffic.gatewayAPI.parentRefs is required when traffic.provider is GatewayAPI");
     }
@@ -86,7 +87,8 @@ public final class SpecValidator {
   }
 
   /** Checks a policy: strategy settings, durations, gate references, Prometheus addresses. */
-  public static void policy(RolloutPolicySpec p, String defaultPrometheus, Consumer<String> problems) {
+  public static void policy(
+      RolloutPolicySpec p, String defaultPrometheus, Consumer<String> problems) {
     duration("progressDeadline", p.progressDeadline, problems);
     Set<String> gates = new HashSet<>();
     for (GateSpec g : p.gates == null ? List.<GateSpec>of() : p.gates) {

@@ -19,8 +19,8 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * Instant queries against the Prometheus HTTP API ({@code /api/v1/query}). Every failure is a
- * typed measurement; no call blocks past the target's timeout.
+ * Instant queries against the Prometheus HTTP API ({@code /api/v1/query}). Every failure is a typed
+ * measurement; no call blocks past the target's timeout.
  */
 public class PrometheusProvider implements MetricProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +43,8 @@ public class PrometheusProvider implements MetricProvider {
     try {
       request = request(target, query);
     } catch (IllegalArgumentException e) {
-      return new Measurement.Error(ErrorKind.UNREACHABLE, "bad address " + target.address() + ": " + e.getMessage(), query);
+      return new Measurement.Error(
+          ErrorKind.UNREACHABLE, "bad address " + target.address() + ": " + e.getMessage(), query);
     }
     HttpResponse<String> response;
     try {
@@ -53,7 +54,8 @@ public class PrometheusProvider implements MetricProvider {
               .sendAsync(request, HttpResponse.BodyHandlers.ofString())
               .get(target.timeout().toMillis() + 500, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      return new Measurement.Error(ErrorKind.TIMEOUT, "no answer within " + target.timeout().toMillis() + " ms", query);
+      return new Measurement.Error(
+          ErrorKind.TIMEOUT, "no answer within " + target.timeout().toMillis() + " ms", query);
     } catch (java.util.concurrent.ExecutionException e) {
       return failure(e.getCause(), target, query);
     } catch (InterruptedException e) {
@@ -67,14 +69,17 @@ public class PrometheusProvider implements MetricProvider {
 
   private static HttpRequest request(QueryTarget target, String query) {
     String base = target.address().endsWith("/") ? target.address() : target.address() + "/";
-    URI uri = URI.create(base + "api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+    URI uri =
+        URI.create(base + "api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(target.timeout()).GET();
     b.header("Accept", "application/json");
     if (target.bearerToken() != null) {
       b.header("Authorization", "Bearer " + target.bearerToken());
     } else if (target.username() != null) {
       String up = target.username() + ":" + (target.password() == null ? "" : target.password());
-      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8)));
+      b.header(
+          "Authorization",
+          "Basic " + Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8)));
     }
     for (Map.Entry<String, String> h : target.headers().entrySet()) {
       b.header(h.getKey(), h.getValue());
@@ -84,11 +89,13 @@ public class PrometheusProvider implements MetricProvider {
 
   private static Measurement failure(Throwable t, QueryTarget target, String query) {
     if (t instanceof HttpTimeoutException) {
-      return new Measurement.Error(ErrorKind.TIMEOUT, "no answer within " + target.timeout().toMillis() + " ms", query);
+      return new Measurement.Error(
+          ErrorKind.TIMEOUT, "no answer within " + target.timeout().toMillis() + " ms", query);
     }
     if (t instanceof ConnectException || t instanceof IOException) {
       String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-      return new Measurement.Error(ErrorKind.UNREACHABLE, target.address() + " is unreachable: " + m, query);
+      return new Measurement.Error(
+          ErrorKind.UNREACHABLE, target.address() + " is unreachable: " + m, query);
     }
     return new Measurement.Error(ErrorKind.UNREACHABLE, String.valueOf(t), query);
   }
@@ -102,11 +109,15 @@ public class PrometheusProvider implements MetricProvider {
     try {
       body = JSON.readTree(response.body());
     } catch (IOException e) {
-      return new Measurement.Error(ErrorKind.QUERY_ERROR, "HTTP " + code + ", not JSON: " + abbreviate(response.body()), query);
+      return new Measurement.Error(
+          ErrorKind.QUERY_ERROR,
+          "HTTP " + code + ", not JSON: " + abbreviate(response.body()),
+          query);
     }
     if (!"success".equals(body.path("status").asText())) {
       String err = body.path("error").asText("HTTP " + code);
-      return new Measurement.Error(ErrorKind.QUERY_ERROR, body.path("errorType").asText("error") + ": " + err, query);
+      return new Measurement.Error(
+          ErrorKind.QUERY_ERROR, body.path("errorType").asText("error") + ": " + err, query);
     }
     JsonNode data = body.path("data");
     String type = data.path("resultType").asText();
@@ -120,12 +131,16 @@ public class PrometheusProvider implements MetricProvider {
         if (result.size() > 1) {
           yield new Measurement.Error(
               ErrorKind.MANY_SERIES,
-              "the query returned " + result.size() + " series; aggregate it to one (e.g. sum(...))",
+              "the query returned "
+                  + result.size()
+                  + " series; aggregate it to one (e.g. sum(...))",
               query);
         }
         yield value(result.get(0).path("value").path(1).asText(), query);
       }
-      default -> new Measurement.Error(ErrorKind.QUERY_ERROR, "unsupported result type '" + type + "'", query);
+      default ->
+          new Measurement.Error(
+              ErrorKind.QUERY_ERROR, "unsupported result type '" + type + "'", query);
     };
   }
 

@@ -1,0 +1,89 @@
+package io.modelrollout.operator.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.api.Phase;
+import io.modelrollout.operator.testing.FakeDeploymentController;
+import io.modelrollout.operator.testing.Fixtures;
+import io.modelrollout.operator.testing.OperatorHarness;
+import io.modelrollout.operator.testing.ScriptedMetrics;
+import io.modelrollout.operator.testing.TestCluster;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Reconciling an unchanged ModelDeployment makes no write request, counted at the client. */
+class NoChurnIT {
+  KubernetesClient client;
+  String ns;
+  FakeDeploymentController pods;
+
+  @BeforeEach
+  void setUp() {
+    client = TestCluster.client();
+    ns = TestCluster.newNamespace(client, "churn");
+    pods = new FakeDeploymentController(client, ns);
+  }
+
+  @AfterEach
+  void tearDown() {
+    pods.close();
+    client.close();
+  }
+
+  @Test
+  void aRestartedOperatorAndAForeignEditCauseNoWrites() {
+    try (OperatorHarness first = OperatorHarness.start(ns, new ScriptedMetrics())) {
+      client.resource(Fixtures.model(ns, "steady", "1.0.0", 2)).create();
+      await().atMost(Duration.ofSeconds(30)).until(() -> phase("steady") == Phase.Healthy);
+      assertThat(first.requests.writes()).as("the first reconciles do write").isNotEmpty();
+    }
+
+    try (OperatorHarness second = OperatorHarness.start(ns, new ScriptedMetrics())) {
+      // the restart reconciles every ModelDeployment once; wait until its informers settled
+      await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+      assertThat(second.requests.writes())
+          .as("writes after a restart with nothing to change")
+          .isEmpty();
+
+      // someone else annotates an owned Service: an event, a reconcile, and still no write
+      double before = reconciles(second);
+      assertThat(before).as("the restarted operator reconciled").isGreaterThanOrEqualTo(1);
+      client
+          .services()
+          .inNamespace(ns)
+          .withName("steady-stable")
+          .edit(
+              s ->
+                  new ServiceBuilder(s)
+                      .editMetadata()
+                      .addToAnnotations("example.com/owner", "sre")
+                      .addToLabels("example.com/tier", "gold")
+                      .endMetadata()
+                      .build());
+      await().atMost(Duration.ofSeconds(10)).until(() -> reconciles(second) > before);
+      await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      assertThat(second.requests.writes()).isEmpty();
+      Service s = client.services().inNamespace(ns).withName("steady-stable").get();
+      assertThat(s.getMetadata().getAnnotations()).containsEntry("example.com/owner", "sre");
+      assertThat(s.getMetadata().getLabels()).containsEntry("example.com/tier", "gold");
+    }
+  }
+
+  private static double reconciles(OperatorHarness h) {
+    var c = h.registry.find("modelrollout_reconciles_total").counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private Phase phase(String name) {
+    ModelDeployment md =
+        client.resources(ModelDeployment.class).inNamespace(ns).withName(name).get();
+    return md == null || md.getStatus() == null ? null : md.getStatus().phase;
+  }
+}

@@ -1,0 +1,59 @@
+package io.modelrollout.operator.testing;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modelrollout.operator.controller.OperatorSettings;
+import io.modelrollout.operator.controller.RolloutMetrics;
+import io.modelrollout.operator.controller.Wiring;
+import io.modelrollout.operator.metrics.MetricProvider;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The operator as it runs in production (the same reconciler and Java Operator SDK), in the test
+ * JVM against the test API server, watching one namespace, with a client that counts requests.
+ */
+public final class OperatorHarness implements AutoCloseable {
+  public final KubernetesClient client;
+  public final RequestCounter requests = new RequestCounter();
+  public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final Operator operator;
+
+  private OperatorHarness(String namespace, OperatorSettings settings, MetricProvider provider) {
+    this.client =
+        new KubernetesClientBuilder()
+            .withConfig(TestCluster.config())
+            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("counter", requests))
+            .build();
+    this.operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withStopOnInformerErrorDuringStartup(true));
+    operator.register(
+        Wiring.create(Clock.systemUTC(), settings, provider, new RolloutMetrics(registry)),
+        c -> c.settingNamespaces(namespace));
+    operator.start();
+  }
+
+  public static OperatorHarness start(String namespace, MetricProvider provider) {
+    return new OperatorHarness(
+        namespace,
+        new OperatorSettings("http://prometheus.invalid:9090", Duration.ofSeconds(2)),
+        provider);
+  }
+
+  public static OperatorHarness start(
+      String namespace, OperatorSettings settings, MetricProvider provider) {
+    return new OperatorHarness(namespace, settings, provider);
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    client.close();
+  }
+}
