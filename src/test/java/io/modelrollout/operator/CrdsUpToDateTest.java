@@ -21,7 +21,7 @@ class CrdsUpToDateTest {
         Path c = committed.resolve(g.getFileName());
         assertThat(c).as("crds/%s is missing; copy it from target/crds", g.getFileName()).exists();
         assertThat(Files.readString(c))
-            .as("crds/%s differs from the generated CRD; run hack/update-crds.sh", g.getFileName())
+            .as("crds/%s differs from the generated CRD; run make crds", g.getFileName())
             .isEqualTo(Files.readString(g));
       }
     }

@@ -49,7 +49,9 @@ public class GateSpec {
   public Baseline compareTo;
 
   @Min(0)
-  @JsonPropertyDescription("Relative gate: canary may be at most this much above stable.")
+  @JsonPropertyDescription(
+      "Relative gate: canary may be at most this much above stable. With maxIncreasePercent"
+          + " too, keeping either one passes (an absolute allowance for near-zero baselines).")
   public Double maxIncrease;
 
   @Min(0)

@@ -9,7 +9,11 @@ import java.util.List;
 public final class Thresholds {
   private Thresholds() {}
 
-  /** Whether {@code value} keeps every bound; {@code baseline} is stable's value, if relative. */
+  /**
+   * Whether {@code value} keeps the bounds. Absolute bounds (min, max) must all hold; of the
+   * relative bounds on one side, one is enough, so a percent bound can carry an absolute allowance
+   * for a near-zero baseline.
+   */
   public static boolean within(GateSpec g, double value, Double baseline) {
     if (g.min != null && value < g.min) return false;
     if (g.max != null && value > g.max) return false;
@@ -17,12 +21,17 @@ public final class Thresholds {
       return true;
     }
     double b = baseline;
-    if (g.maxIncrease != null && value > b + g.maxIncrease) return false;
-    if (g.maxIncreasePercent != null && value > b + Math.abs(b) * g.maxIncreasePercent / 100) {
-      return false;
-    }
-    if (g.maxDecrease != null && value < b - g.maxDecrease) return false;
-    return g.maxDecreasePercent == null || value >= b - Math.abs(b) * g.maxDecreasePercent / 100;
+    boolean up =
+        g.maxIncrease == null && g.maxIncreasePercent == null
+            || g.maxIncrease != null && value <= b + g.maxIncrease
+            || g.maxIncreasePercent != null
+                && value <= b + Math.abs(b) * g.maxIncreasePercent / 100;
+    boolean down =
+        g.maxDecrease == null && g.maxDecreasePercent == null
+            || g.maxDecrease != null && value >= b - g.maxDecrease
+            || g.maxDecreasePercent != null
+                && value >= b - Math.abs(b) * g.maxDecreasePercent / 100;
+    return up && down;
   }
 
   /** The bounds in words, e.g. "<= 0.01" or "<= stable 0.2 + 10%". */
@@ -32,12 +41,15 @@ public final class Thresholds {
     if (g.max != null) parts.add("<= " + fmt(g.max));
     if (g.compareTo != null) {
       String b = baseline == null ? "stable" : "stable " + fmt(baseline);
-      if (g.maxIncrease != null) parts.add("<= " + b + " + " + fmt(g.maxIncrease));
-      if (g.maxIncreasePercent != null)
-        parts.add("<= " + b + " + " + fmt(g.maxIncreasePercent) + "%");
-      if (g.maxDecrease != null) parts.add(">= " + b + " - " + fmt(g.maxDecrease));
+      List<String> up = new ArrayList<>();
+      if (g.maxIncrease != null) up.add("<= " + b + " + " + fmt(g.maxIncrease));
+      if (g.maxIncreasePercent != null) up.add("<= " + b + " + " + fmt(g.maxIncreasePercent) + "%");
+      List<String> down = new ArrayList<>();
+      if (g.maxDecrease != null) down.add(">= " + b + " - " + fmt(g.maxDecrease));
       if (g.maxDecreasePercent != null)
-        parts.add(">= " + b + " - " + fmt(g.maxDecreasePercent) + "%");
+        down.add(">= " + b + " - " + fmt(g.maxDecreasePercent) + "%");
+      if (!up.isEmpty()) parts.add(String.join(" or ", up));
+      if (!down.isEmpty()) parts.add(String.join(" or ", down));
     }
     return String.join(" and ", parts);
   }

@@ -376,8 +376,12 @@ public final class RolloutEngine {
 
     private void promote() {
       RevisionStatus old = st.stable;
+      int steps = plan.size() - 1;
       addHistory(
-          Outcome.Promoted, "completed " + plan.size() + (plan.size() == 1 ? " step" : " steps"));
+          Outcome.Promoted,
+          s.policy() == null
+              ? "ready; no rollout policy"
+              : "completed " + steps + (steps == 1 ? " step" : " steps"));
       if (!old.revision.equals(st.canary.revision)) {
         st.scaleDown.add(new ScaleDown(old.revision, now.plus(plan.scaleDownDelay()).toString()));
       }

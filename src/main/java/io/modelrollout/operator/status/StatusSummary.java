@@ -48,10 +48,12 @@ public final class StatusSummary {
   public static void summarize(ModelDeploymentStatus st, Facts f, Instant now) {
     long g = f.generation();
     int ready = st.stable.readyReplicas == null ? 0 : st.stable.readyReplicas;
-    boolean stableReady = ready >= f.replicas();
+    // during a rollout the stable revision may run fewer pods by design (maxSurge)
+    int want = st.stable.replicas == null ? f.replicas() : st.stable.replicas;
+    boolean stableReady = ready >= want;
     boolean rolledBack = f.desiredRevision().equals(st.failedRevision);
     HistoryEntry last = st.history.isEmpty() ? null : st.history.get(0);
-    String pods = ready + "/" + f.replicas() + " pods of version " + st.stable.version + " ready";
+    String pods = ready + "/" + want + " pods of version " + st.stable.version + " ready";
 
     List<Condition> c = st.conditions;
     c =

@@ -1,0 +1,83 @@
+package io.modelrollout.operator.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelrollout.operator.api.CanaryStep;
+import io.modelrollout.operator.api.ModelDeploymentSpec;
+import io.modelrollout.operator.api.RolloutPolicySpec;
+import io.modelrollout.operator.api.TrafficProvider;
+import io.modelrollout.operator.api.TrafficSpec;
+import io.modelrollout.operator.testing.Fixtures;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+  static final Set<TrafficProvider> ONLY_REPLICAS = EnumSet.of(TrafficProvider.ReplicaRatio);
+
+  ModelDeploymentSpec spec() {
+    return Fixtures.model("ml", "fraud", "1.0.0", 2).getSpec();
+  }
+
+  List<String> validate(
+      ModelDeploymentSpec s,
+      RolloutPolicySpec p,
+      String missing,
+      Set<TrafficProvider> installed,
+      String prom) {
+    return SpecValidator.validate(s, new SpecValidator.World("ml", p, missing, installed, prom));
+  }
+
+  @Test
+  void aPlainSpecIsValid() {
+    assertThat(validate(spec(), null, null, ONLY_REPLICAS, null)).isEmpty();
+  }
+
+  @Test
+  void aMissingPolicyIsNamed() {
+    assertThat(validate(spec(), null, "safe", ONLY_REPLICAS, null))
+        .containsExactly("RolloutPolicy 'safe' not found in namespace 'ml'");
+  }
+
+  @Test
+  void aProviderThatIsNotInstalledIsExplained() {
+    ModelDeploymentSpec s = spec();
+    s.traffic = new TrafficSpec();
+    s.traffic.provider = TrafficProvider.Istio;
+    assertThat(validate(s, null, null, ONLY_REPLICAS, null))
+        .containsExactly(
+            "traffic.provider is Istio but the cluster does not serve networking.istio.io/v1 VirtualService; install Istio");
+  }
+
+  @Test
+  void gatesNeedAPrometheusAddress() {
+    RolloutPolicySpec p = Fixtures.canarySpec(1, CanaryStep.analysis("errors"));
+    p.gates.add(Fixtures.gate("errors", "up", 1));
+    assertThat(validate(spec(), p, null, ONLY_REPLICAS, null))
+        .containsExactly(
+            "gate errors has no prometheus.address and the operator has no default address (set MRO_PROMETHEUS_ADDRESS)");
+    assertThat(validate(spec(), p, null, ONLY_REPLICAS, "http://prom:9090")).isEmpty();
+  }
+
+  @Test
+  void whatTheSchemaWouldRejectIsCaughtToo() {
+    RolloutPolicySpec p =
+        Fixtures.canarySpec(1, CanaryStep.analysis("latency"), CanaryStep.pause("soon"));
+    p.progressDeadline = "10 minutes";
+    assertThat(validate(spec(), p, null, ONLY_REPLICAS, "http://p"))
+        .containsExactlyInAnyOrder(
+            "progressDeadline: '10 minutes' must be a duration such as 30s, 5m, 1h30m or 500ms",
+            "gate 'latency' is referenced but not defined in gates",
+            "pause.duration: 'soon' must be a duration such as 30s, 5m, 1h30m or 500ms");
+  }
+
+  @Test
+  void aTargetPortIsNeeded() {
+    ModelDeploymentSpec s = spec();
+    s.template.getSpec().getContainers().get(0).setPorts(List.of());
+    assertThat(validate(s, null, null, ONLY_REPLICAS, null))
+        .containsExactly(
+            "spec.service.targetPort is not set and the first container declares no port; set one of them");
+  }
+}
