@@ -50,7 +50,8 @@ public class ModelDeploymentStatus {
   @JsonPropertyDescription("Traffic split in force.")
   public Weights weights;
 
-  @JsonPropertyDescription("Verdicts of the gates of the current step, with measured values.")
+  @JsonPropertyDescription(
+      "Verdicts of the gates of the current or last analysis, with measured values and queries.")
   public List<GateStatus> gates = new ArrayList<>();
 
   @JsonPropertyDescription("The last versions rolled out, newest first.")

@@ -364,6 +364,7 @@ public final class RolloutEngine {
     private void startRollout() {
       st.canary = revision(s.desiredVersion(), s.desiredRevision(), 0);
       st.rolloutStartedAt = now.toString();
+      st.gates = new ArrayList<>();
       goTo(0);
     }
 
@@ -371,7 +372,9 @@ public final class RolloutEngine {
       st.currentStepIndex = plan.clampIndex(index);
       st.currentStep = plan.stage(st.currentStepIndex).describe();
       st.stepStartedAt = now.toString();
-      st.gates = new ArrayList<>();
+      if (plan.stage(st.currentStepIndex) instanceof Stage.Analysis) {
+        st.gates = new ArrayList<>(); // earlier verdicts stay visible until the next analysis
+      }
     }
 
     private void promote() {
@@ -393,11 +396,9 @@ public final class RolloutEngine {
     private void endCanary(Outcome outcome, String reason, boolean failed) {
       RevisionStatus canary = st.canary;
       addHistory(outcome, reason, canary);
-      List<io.modelrollout.operator.api.GateStatus> gates = st.gates;
       clearRollout();
       if (failed) {
         st.failedRevision = canary.revision;
-        st.gates = gates; // the verdicts that ended the rollout stay visible
       }
     }
 
@@ -407,7 +408,6 @@ public final class RolloutEngine {
       st.currentStep = null;
       st.stepStartedAt = null;
       st.rolloutStartedAt = null;
-      st.gates = new ArrayList<>();
     }
 
     private void addHistory(Outcome outcome, String reason) {

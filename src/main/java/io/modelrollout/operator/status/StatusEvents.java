@@ -121,7 +121,9 @@ public final class StatusEvents {
       GateStatus before =
           o.gates.stream().filter(x -> g.name.equals(x.name)).findFirst().orElse(null);
       Verdict was = before == null ? null : before.verdict;
-      if (g.verdict == was && Objects.equals(o.currentStepIndex, n.currentStepIndex)) {
+      boolean remeasured = before == null || !Objects.equals(before.measuredAt, g.measuredAt);
+      if (g.verdict == was
+          && !(remeasured && (g.verdict == Verdict.Pass || g.verdict == Verdict.Fail))) {
         continue;
       }
       String value = g.value == null ? "no value" : "value " + Thresholds.fmt(g.value);
