@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** A metric gate: a Prometheus query and the thresholds its value must keep. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -116,8 +117,45 @@ public class GateSpec {
     @Size(min = 1, max = 4096)
     @JsonPropertyDescription(
         "PromQL instant query returning one value. Templates: {{name}}, {{namespace}},"
-            + " {{model}}, {{version}}, {{revision}}, {{variant}} (stable or canary).")
+            + " {{model}}, {{version}}, {{revision}}, {{variant}} (stable or canary); put them"
+            + " inside double quotes, e.g. version=\"{{version}}\". Values are escaped.")
     public String query;
+
+    @Size(max = 32)
+    @ValidationRule(value = Durations.RULE, message = "prometheus.timeout " + Durations.MESSAGE)
+    @JsonPropertyDescription(
+        "How long one query may take; a slower answer is inconclusive. Defaults to the"
+            + " operator's setting (10s).")
+    public String timeout;
+
+    @JsonPropertyDescription(
+        "A Secret in the same namespace with credentials: key 'token' (bearer token), or"
+            + " 'username' and 'password' (basic auth); optional 'ca.crt' (PEM CA bundle to trust).")
+    public SecretRef secretRef;
+
+    @Size(max = 10)
+    @JsonPropertyDescription("Extra HTTP headers, e.g. X-Scope-OrgID for a multi-tenant backend.")
+    public List<Header> headers;
+  }
+
+  /** A Secret by name. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class SecretRef {
+    @Required
+    @Size(min = 1, max = 253)
+    public String name;
+  }
+
+  /** An HTTP header. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Header {
+    @Required
+    @Size(min = 1, max = 256)
+    public String name;
+
+    @Required
+    @Size(max = 4096)
+    public String value;
   }
 
   /** What a relative gate compares the canary with. */

@@ -74,6 +74,15 @@ public class ModelDeploymentStatus {
   @JsonPropertyDescription("Revisions waiting to be scaled down, with the time they will be.")
   public List<ScaleDown> scaleDown = new ArrayList<>();
 
+  @Override
+  public String toString() {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(this);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return super.toString();
+    }
+  }
+
   /** A revision pending scale-down. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ScaleDown {

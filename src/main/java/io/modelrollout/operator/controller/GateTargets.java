@@ -1,10 +1,17 @@
 package io.modelrollout.operator.controller;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.modelrollout.operator.api.Durations;
 import io.modelrollout.operator.api.GateSpec;
 import io.modelrollout.operator.metrics.QueryTarget;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Resolves where a gate's query goes: address, timeout and credentials. */
+/** Resolves where a gate's query goes: address, timeout, credentials from a Secret, headers. */
 public class GateTargets {
   private final OperatorSettings settings;
 
@@ -12,9 +19,65 @@ public class GateTargets {
     this.settings = settings;
   }
 
-  public QueryTarget target(GateSpec gate, String namespace, KubernetesClient client) {
+  /** Why a target could not be resolved; the gate's measurement is then inconclusive. */
+  public static class UnresolvedTarget extends Exception {
+    public UnresolvedTarget(String message) {
+      super(message);
+    }
+  }
+
+  public QueryTarget target(GateSpec gate, String namespace, KubernetesClient client)
+      throws UnresolvedTarget {
+    GateSpec.PrometheusGate p = gate.prometheus;
     String address =
-        gate.prometheus.address != null ? gate.prometheus.address : settings.defaultPrometheus();
-    return QueryTarget.plain(address, settings.queryTimeout());
+        p.address != null && !p.address.isBlank() ? p.address : settings.defaultPrometheus();
+    var timeout = Durations.parseOr(p.timeout, settings.queryTimeout());
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (p.headers != null) {
+      p.headers.forEach(h -> headers.put(h.name, h.value));
+    }
+    String token = null;
+    String user = null;
+    String password = null;
+    String ca = null;
+    if (p.secretRef != null) {
+      Map<String, String> data = secret(client, namespace, p.secretRef.name);
+      token = data.get("token");
+      user = data.get("username");
+      password = data.get("password");
+      ca = data.get("ca.crt");
+      if (token == null && user == null && ca == null) {
+        throw new UnresolvedTarget(
+            "Secret "
+                + p.secretRef.name
+                + " has none of the keys token, username/password, ca.crt");
+      }
+    }
+    return new QueryTarget(address, timeout, token, user, password, ca, headers);
+  }
+
+  private static Map<String, String> secret(KubernetesClient client, String namespace, String name)
+      throws UnresolvedTarget {
+    Secret s;
+    try {
+      s = client.secrets().inNamespace(namespace).withName(name).get();
+    } catch (KubernetesClientException e) {
+      throw new UnresolvedTarget("cannot read Secret " + name + ": " + e.getMessage());
+    }
+    if (s == null) {
+      throw new UnresolvedTarget("Secret " + name + " not found in namespace " + namespace);
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    if (s.getData() != null) {
+      s.getData()
+          .forEach(
+              (k, v) ->
+                  out.put(
+                      k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8).trim()));
+    }
+    if (s.getStringData() != null) {
+      s.getStringData().forEach((k, v) -> out.put(k, v.trim()));
+    }
+    return out;
   }
 }

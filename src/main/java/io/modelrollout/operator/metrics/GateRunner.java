@@ -4,7 +4,6 @@ import io.modelrollout.operator.api.GateSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Measures due gates: fills the query template for the canary (and, for a relative gate, for the
@@ -23,11 +22,24 @@ public final class GateRunner {
    */
   public record Variables(Map<String, String> canary, Map<String, String> stable) {}
 
-  public Map<String, Measurement> measure(
-      List<GateSpec> due, Variables vars, Function<GateSpec, QueryTarget> targets) {
+  /** Where a gate's query goes, or why it cannot be sent. */
+  public interface Targets {
+    QueryTarget resolve(GateSpec gate) throws Exception;
+  }
+
+  public Map<String, Measurement> measure(List<GateSpec> due, Variables vars, Targets targets) {
     Map<String, Measurement> out = new LinkedHashMap<>();
     for (GateSpec g : due) {
-      out.put(g.name, measure(g, vars, targets.apply(g)));
+      QueryTarget target;
+      try {
+        target = targets.resolve(g);
+      } catch (Exception e) {
+        out.put(
+            g.name,
+            new Measurement.Error(Measurement.ErrorKind.AUTH, e.getMessage(), g.prometheus.query));
+        continue;
+      }
+      out.put(g.name, measure(g, vars, target));
     }
     return out;
   }

@@ -1,7 +1,5 @@
 package io.modelrollout.operator.testing;
 
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -18,12 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One real kube-apiserver with etcd per test JVM, from the binaries hack/k8s-local.sh builds
- * (io.fabric8:kube-api-test in offline mode), with the project's CRDs installed.
+ * One real kube-apiserver with etcd per test JVM, from the binaries hack/k8s-local.sh builds, with
+ * the project's CRDs installed.
  */
 public final class TestCluster {
   public static final String K8S_VERSION = "1.36.3";
-  private static KubeAPIServer server;
+  private static LocalApiServer server;
   private static String kubeconfig;
 
   private TestCluster() {}
@@ -76,31 +74,14 @@ public final class TestCluster {
                 + ": build the control plane first with hack/k8s-local.sh build");
       }
     }
-    Path dir = bin.getParent().getParent().getParent().resolve("kubeapitest");
-    Path versionDir = dir.resolve("k8s").resolve(K8S_VERSION + "-linux-amd64");
     try {
-      Files.createDirectories(versionDir);
-      for (String b : List.of("kube-apiserver", "etcd", "kubectl")) {
-        Path link = versionDir.resolve(b);
-        Files.deleteIfExists(link);
-        Files.createSymbolicLink(link, bin.resolve(b));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot prepare " + versionDir, e);
+      server = new LocalApiServer(bin);
+      server.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the test API server", e);
     }
-    server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withTestDir(dir.toString())
-                .withApiServerVersion(K8S_VERSION)
-                .withOfflineMode(true)
-                .withWaitForEtcdHealthCheckOnStartup(true)
-                .withStartupTimeout(180_000)
-                .withApiServerFlags(List.of("--bind-address", "127.0.0.1"))
-                .build());
-    server.start();
-    kubeconfig = server.getKubeConfigYaml();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+    kubeconfig = server.kubeconfig();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     try (KubernetesClient client =
         new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build()) {
       installCrds(client, projectDir().resolve("crds"));
