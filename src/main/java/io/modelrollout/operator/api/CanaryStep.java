@@ -12,8 +12,12 @@ import java.util.List;
 /** One canary step: exactly one of setWeight, pause or analysis. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "[has(self.setWeight), has(self.pause), has(self.analysis)].filter(x, x).size() == 1",
-    message = "each canary step sets exactly one of setWeight, pause or analysis")
+    value =
+        "[has(self.setWeight), has(self.pause), has(self.analysis), has(self.setMirror),"
+            + " has(self.setHeaderRoute)].filter(x, x).size() == 1",
+    message =
+        "each canary step sets exactly one of setWeight, pause, analysis, setMirror or"
+            + " setHeaderRoute")
 public class CanaryStep {
   @Min(0)
   @Max(100)
@@ -26,6 +30,59 @@ public class CanaryStep {
 
   @JsonPropertyDescription("Wait until the named gates pass; a failing gate rolls back.")
   public Analysis analysis;
+
+  @JsonPropertyDescription(
+      "Mirror (shadow) a percentage of live requests to the canary; responses are discarded."
+          + " Stays until changed; needs traffic.provider GatewayAPI or Istio.")
+  public Mirror setMirror;
+
+  @JsonPropertyDescription(
+      "Send requests that match to the canary whatever the weight (A/B pinning). An empty"
+          + " match list removes the route. Needs traffic.provider GatewayAPI or Istio.")
+  public HeaderRoute setHeaderRoute;
+
+  /** A mirror step. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Mirror {
+    @Required
+    @Min(0)
+    @Max(100)
+    @JsonPropertyDescription("Percentage of requests mirrored to the canary (0 stops mirroring).")
+    public Integer percent;
+  }
+
+  /** A header route step. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class HeaderRoute {
+    @Size(max = 8)
+    @JsonPropertyDescription("Conditions, any of which sends a request to the canary.")
+    public List<RouteMatch> match;
+  }
+
+  /** One condition: a header or a cookie with an exact value. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "has(self.header) != has(self.cookie)",
+      message = "a match sets exactly one of header or cookie")
+  public static class RouteMatch {
+    public NameValue header;
+    public NameValue cookie;
+  }
+
+  /** A name and an exact value. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class NameValue {
+    @Required
+    @Size(min = 1, max = 256)
+    @ValidationRule(
+        value = "self.matches('^[A-Za-z0-9!#$%&\\'*+.^_`|~-]+$')",
+        message = "a header or cookie name is a token (letters, digits and !#$%&'*+.^_`|~-)")
+    public String name;
+
+    @Required
+    @Size(min = 1, max = 1024)
+    public String value;
+  }
 
   /** A pause step. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

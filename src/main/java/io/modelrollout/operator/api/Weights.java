@@ -18,9 +18,17 @@ public class Weights {
   public Integer mirror;
 
   @JsonPropertyDescription(
-      "True when the weights were read back from the route; false when they are approximate"
-          + " (ReplicaRatio follows ready pods).")
+      "True when the route was read back and carries these weights; false when they are"
+          + " approximate (ReplicaRatio follows ready pods) or the route differs.")
   public Boolean verified;
+
+  @JsonPropertyDescription(
+      "The canary's share in force: read back from the route, or, with ReplicaRatio, the"
+          + " share of ready pods behind the entry Service.")
+  public Integer actualCanary;
+
+  @JsonPropertyDescription("The data plane that carries the weights.")
+  public String provider;
 
   public Weights() {}
 

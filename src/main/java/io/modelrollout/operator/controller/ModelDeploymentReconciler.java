@@ -15,14 +15,12 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.resources.Labels;
-import io.modelrollout.operator.resources.ModelServices;
 import io.modelrollout.operator.rollout.RolloutDecision;
 import io.modelrollout.operator.rollout.RolloutEngine;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
 import io.modelrollout.operator.status.EventSpec;
 import io.modelrollout.operator.status.StatusEvents;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +41,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final RolloutEngine engine;
   private final GateMeasurer gates;
   private final ResourceApplier applier = new ResourceApplier();
+  private final TrafficApplier traffic = new TrafficApplier();
   private final StatusWriter writer = new StatusWriter();
   private final EventRecorder events;
   private final RolloutMetrics metrics;
@@ -73,10 +72,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     }
     ModelDeploymentStatus status = decision.status();
     if (decision.applyResources()) {
-      Map<String, String> entry =
-          ModelServices.replicaRatioSelector(
-              md, decision.stableRevision(), decision.canaryRevision(), decision.canaryWeight());
-      applier.apply(md, snapshot.desiredRevision(), decision, entry, ctx);
+      applier.apply(
+          md,
+          snapshot.desiredRevision(),
+          decision,
+          TrafficApplier.entrySelector(md, decision),
+          ctx);
+      traffic.apply(md, snapshot, decision, status, ctx);
       status.selector =
           Labels.NAME
               + "="
@@ -85,7 +87,6 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
               + Labels.REVISION
               + "="
               + decision.stableRevision();
-      status.weights.verified = false;
     }
     if (StatusWriter.changed(md.getStatus(), status)) {
       writer.write(current, status, ctx);

@@ -2,11 +2,13 @@ package io.modelrollout.operator.rollout;
 
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What the reconciler must make true: pods per revision (revisions not listed are deleted), which
- * revision each Service selects, the canary weight, the new status and when to look again.
+ * revision each Service selects, the canary weight, mirror and header route, the new status and
+ * when to look again.
  *
  * @param applyResources false when the spec is invalid: nothing that runs may change
  * @param actionConsumed the action annotation was handled and must be removed
@@ -18,6 +20,8 @@ public record RolloutDecision(
     String stableRevision,
     String canaryRevision,
     int canaryWeight,
+    int mirrorPercent,
+    List<RouteMatchSpec> canaryMatches,
     boolean applyResources,
     boolean actionConsumed,
     Duration requeueAfter) {}

@@ -67,7 +67,8 @@ public final class RolloutEngine {
     st.observedGeneration = s.generation();
     if (!s.problems().isEmpty()) {
       StatusSummary.invalid(st, s.generation(), s.problems(), now);
-      return new RolloutDecision(st, Map.of(), null, null, 0, false, false, INVALID_RECHECK);
+      return new RolloutDecision(
+          st, Map.of(), null, null, 0, 0, List.of(), false, false, INVALID_RECHECK);
     }
     RolloutPlan plan = RolloutPlan.of(s.policy());
     Run run = new Run(s, st, plan, now);
@@ -250,7 +251,9 @@ public final class RolloutEngine {
         replicas.put(st.failedRevision, 0);
       }
       int weight = 0;
+      RolloutPlan.Extras extras = new RolloutPlan.Extras(0, List.of());
       if (st.canary != null) {
+        extras = plan.extras(st.currentStepIndex);
         RolloutPlan.Shape shape = plan.shape(st.currentStepIndex, n);
         replicas.put(st.stable.revision, shape.stableReplicas());
         replicas.put(st.canary.revision, shape.canaryReplicas());
@@ -266,6 +269,10 @@ public final class RolloutEngine {
       Weights w = st.weights == null ? new Weights() : st.weights;
       w.canary = weight;
       w.stable = 100 - weight;
+      w.mirror =
+          extras.mirrorPercent() > 0 && s.readyOf(st.canary == null ? null : st.canary.revision) > 0
+              ? extras.mirrorPercent()
+              : null;
       st.weights = w;
       st.replicas = st.stable.readyReplicas;
       StatusSummary.summarize(st, facts(previousPhase), now);
@@ -275,6 +282,8 @@ public final class RolloutEngine {
           st.stable.revision,
           st.canary == null ? null : st.canary.revision,
           weight,
+          w.mirror == null ? 0 : w.mirror,
+          extras.matches(),
           true,
           s.action() != null,
           requeue());

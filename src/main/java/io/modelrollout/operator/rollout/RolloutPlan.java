@@ -46,6 +46,10 @@ public record RolloutPlan(
               new Stage.Pause(s.pause.duration == null ? null : Durations.parse(s.pause.duration)));
         } else if (s.analysis != null) {
           stages.add(new Stage.Analysis(List.copyOf(s.analysis.gates), "analysis"));
+        } else if (s.setMirror != null) {
+          stages.add(new Stage.Mirror(s.setMirror.percent == null ? 0 : s.setMirror.percent));
+        } else if (s.setHeaderRoute != null) {
+          stages.add(new Stage.HeaderRoute(matches(s.setHeaderRoute)));
         }
       }
     }
@@ -73,6 +77,32 @@ public record RolloutPlan(
     Duration delay = Durations.parseOr(b.scaleDownDelay, DEFAULT_SCALE_DOWN_DELAY);
     return new RolloutPlan(List.copyOf(stages), 0, true, delay);
   }
+
+  private static List<RouteMatchSpec> matches(CanaryStep.HeaderRoute r) {
+    List<RouteMatchSpec> out = new ArrayList<>();
+    if (r.match != null) {
+      for (CanaryStep.RouteMatch m : r.match) {
+        if (m.header != null) out.add(new RouteMatchSpec(m.header.name, m.header.value, false));
+        if (m.cookie != null) out.add(new RouteMatchSpec(m.cookie.name, m.cookie.value, true));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Mirror and header route in force at {@code index}: the last ones set at or before it. */
+  public Extras extras(int index) {
+    int mirror = 0;
+    List<RouteMatchSpec> matches = List.of();
+    for (int i = 0; i <= clampIndex(index); i++) {
+      Stage s = stages.get(i);
+      if (s instanceof Stage.Mirror m) mirror = m.percent();
+      if (s instanceof Stage.HeaderRoute h) matches = h.matches();
+    }
+    return new Extras(mirror, matches);
+  }
+
+  /** Route settings beyond the weight. */
+  public record Extras(int mirrorPercent, List<RouteMatchSpec> matches) {}
 
   public int size() {
     return stages.size();

@@ -31,6 +31,27 @@ public sealed interface Stage {
     }
   }
 
+  /** Mirror {@code percent} of live requests to the canary. */
+  record Mirror(int percent) implements Stage {
+    public String describe() {
+      return "setMirror " + percent;
+    }
+  }
+
+  /** Send requests matching any condition to the canary; an empty list removes the route. */
+  record HeaderRoute(List<RouteMatchSpec> matches) implements Stage {
+    public String describe() {
+      return matches.isEmpty()
+          ? "remove header route"
+          : "setHeaderRoute "
+              + String.join(
+                  " or ",
+                  matches.stream()
+                      .map(m -> (m.cookie() ? "cookie " : "header ") + m.name() + "=" + m.value())
+                      .toList());
+    }
+  }
+
   /** Blue-green: run {@code replicas} pods of the new revision behind the preview Service. */
   record Preview(int replicas) implements Stage {
     public String describe() {

@@ -52,6 +52,9 @@ final class StageRunner {
     if (stage instanceof Stage.Analysis a) {
       return forced ? new Done() : analyse(st, a, started);
     }
+    if (stage instanceof Stage.Mirror || stage instanceof Stage.HeaderRoute) {
+      return new Done(); // the route carries it from this reconcile on
+    }
     return scaled(st, stage, index, started, forced);
   }
 

@@ -76,6 +76,13 @@ public final class SpecValidator {
             case ReplicaRatio -> "traffic.provider ReplicaRatio is not available";
           });
     }
+    if (provider == TrafficProvider.ReplicaRatio
+        && world.policy() != null
+        && routesRequests(world.policy())) {
+      problems.add(
+          "the policy mirrors traffic or routes by header, which needs traffic.provider GatewayAPI"
+              + " or Istio; ReplicaRatio can only split by ready pods");
+    }
     if (spec.traffic != null
         && provider == TrafficProvider.GatewayAPI
         && (spec.traffic.gatewayAPI == null
@@ -126,6 +133,12 @@ public final class SpecValidator {
       gateRefs(p.blueGreen.prePromotionGates, gates, problems);
       gateRefs(p.blueGreen.postPromotionGates, gates, problems);
     }
+  }
+
+  private static boolean routesRequests(RolloutPolicySpec p) {
+    return p.canary != null
+        && p.canary.steps != null
+        && p.canary.steps.stream().anyMatch(s -> s.setMirror != null || s.setHeaderRoute != null);
   }
 
   private static void gateRefs(List<String> refs, Set<String> defined, Consumer<String> problems) {

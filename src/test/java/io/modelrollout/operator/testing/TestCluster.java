@@ -88,6 +88,23 @@ public final class TestCluster {
     }
   }
 
+  private static boolean routeCrds;
+
+  /**
+   * Installs test CRDs for Gateway API HTTPRoute (generated from the Fabric8 model by the build)
+   * and Istio VirtualService (written for these tests), once per JVM.
+   */
+  public static synchronized void installRouteCrds() {
+    config();
+    if (!routeCrds) {
+      try (KubernetesClient client = client()) {
+        installCrds(client, projectDir().resolve("target/test-crds"));
+        installCrds(client, projectDir().resolve("src/test/resources/test-crds"));
+      }
+      routeCrds = true;
+    }
+  }
+
   /** Applies every CRD file in {@code dir} and waits until each is established. */
   public static void installCrds(KubernetesClient client, Path dir) {
     try (Stream<Path> files = Files.list(dir)) {

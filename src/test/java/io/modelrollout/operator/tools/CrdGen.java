@@ -38,6 +38,28 @@ public final class CrdGen {
             .customResourceClasses(ModelDeployment.class, RolloutPolicy.class)
             .generate();
     System.out.println("generated " + n + " CRDs into " + out);
+    // Test-only: a structural HTTPRoute CRD from the Fabric8 Gateway API model, for the router
+    // tests (no upstream CRD file is copied into the repository).
+    File testOut = new File(out.getParentFile(), "test-crds");
+    testOut.mkdirs();
+    new CRDGenerator()
+        .inOutputDir(testOut)
+        .forCRDVersions("v1")
+        .withPostProcessor(
+            new CRDPostProcessor() {
+              @Override
+              public HasMetadata process(HasMetadata crd, String version) {
+                // *.k8s.io groups need this annotation; a test CRD is not an approved API
+                crd.getMetadata()
+                    .setAnnotations(
+                        Map.of(
+                            "api-approved.kubernetes.io",
+                            "unapproved, test-only CRD generated from the Fabric8 model"));
+                return crd;
+              }
+            })
+        .customResourceClasses(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
+        .generate();
   }
 
   private static final class OrderColumns implements CRDPostProcessor {

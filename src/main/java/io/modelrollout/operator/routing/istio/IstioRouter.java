@@ -1,0 +1,74 @@
+package io.modelrollout.operator.routing.istio;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.api.TrafficProvider;
+import io.modelrollout.operator.routing.RouteIntent;
+import io.modelrollout.operator.routing.RouteState;
+import io.modelrollout.operator.routing.TrafficRouter;
+import org.jboss.logging.Logger;
+
+/**
+ * Istio: a VirtualService {@code <name>} with weighted routes to the stable and canary Services,
+ * {@code mirror} with {@code mirrorPercentage} for shadow traffic, and header matches for A/B.
+ */
+public class IstioRouter implements TrafficRouter {
+  private static final Logger LOG = Logger.getLogger(IstioRouter.class);
+  private final KubernetesClient client;
+
+  public IstioRouter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public TrafficProvider provider() {
+    return TrafficProvider.Istio;
+  }
+
+  @Override
+  public RouteState apply(ModelDeployment md, RouteIntent intent) {
+    RouteIntent safe = intent.safe();
+    GenericKubernetesResource current = get(md);
+    GenericKubernetesResource desired = VirtualServices.desired(md, safe, current);
+    GenericKubernetesResource now;
+    if (current == null) {
+      LOG.infof(
+          "creating VirtualService %s/%s",
+          md.getMetadata().getNamespace(), md.getMetadata().getName());
+      now = ops(md).resource(desired).create();
+    } else if (VirtualServices.sameManaged(current, desired)) {
+      now = current;
+    } else {
+      now = ops(md).resource(desired).update();
+    }
+    return VirtualServices.read(now, intent);
+  }
+
+  @Override
+  public RouteState read(ModelDeployment md, RouteIntent intent) {
+    return VirtualServices.read(get(md), intent);
+  }
+
+  @Override
+  public void remove(ModelDeployment md) {
+    ops(md).withName(md.getMetadata().getName()).delete();
+  }
+
+  private GenericKubernetesResource get(ModelDeployment md) {
+    return ops(md).withName(md.getMetadata().getName()).get();
+  }
+
+  private NonNamespaceOperation<
+          GenericKubernetesResource,
+          GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>>
+      ops(ModelDeployment md) {
+    return client
+        .genericKubernetesResources(VirtualServices.API_VERSION, VirtualServices.KIND)
+        .inNamespace(md.getMetadata().getNamespace());
+  }
+}

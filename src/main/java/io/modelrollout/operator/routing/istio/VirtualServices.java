@@ -1,0 +1,225 @@
+package io.modelrollout.operator.routing.istio;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.api.TrafficSpec;
+import io.modelrollout.operator.resources.Labels;
+import io.modelrollout.operator.resources.RevisionDeployments;
+import io.modelrollout.operator.resources.RevisionHash;
+import io.modelrollout.operator.rollout.RouteMatchSpec;
+import io.modelrollout.operator.routing.RouteIntent;
+import io.modelrollout.operator.routing.RouteState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Istio VirtualService {@code <name>} (pure, as a generic resource): hosts, gateways and two
+ * named http routes (header matches to the canary, then the weighted primary route with mirror);
+ * http routes and metadata others add are kept, ahead of the operator's.
+ */
+public final class VirtualServices {
+  public static final String API_VERSION = "networking.istio.io/v1";
+  public static final String KIND = "VirtualService";
+  static final String PRIMARY = "modelrollout-primary";
+  static final String CANARY_MATCH = "modelrollout-canary-match";
+
+  private VirtualServices() {}
+
+  @SuppressWarnings("unchecked")
+  public static GenericKubernetesResource desired(
+      ModelDeployment md, RouteIntent intent, GenericKubernetesResource current) {
+    GenericKubernetesResource base;
+    if (current == null) {
+      base = new GenericKubernetesResource();
+      base.setApiVersion(API_VERSION);
+      base.setKind(KIND);
+      base.setMetadata(new ObjectMetaBuilder().build());
+    } else {
+      base = Serialization.clone(current);
+    }
+    ObjectMeta meta = base.getMetadata();
+    meta.setName(md.getMetadata().getName());
+    meta.setNamespace(md.getMetadata().getNamespace());
+    Map<String, String> labels =
+        new LinkedHashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
+    labels.putAll(Labels.common(md));
+    meta.setLabels(labels);
+    OwnerReference owner = RevisionDeployments.ownerReference(md);
+    List<OwnerReference> owners =
+        new ArrayList<>(meta.getOwnerReferences() == null ? List.of() : meta.getOwnerReferences());
+    if (owners.stream().noneMatch(o -> Objects.equals(o.getUid(), owner.getUid()))) {
+      owners.add(owner);
+    }
+    meta.setOwnerReferences(owners);
+
+    Map<String, Object> spec = new LinkedHashMap<>();
+    Object existing = base.getAdditionalProperties().get("spec");
+    if (existing instanceof Map<?, ?> m) {
+      spec.putAll((Map<String, Object>) m);
+    }
+    TrafficSpec.Istio istio = md.getSpec().traffic == null ? null : md.getSpec().traffic.istio;
+    spec.put(
+        "hosts",
+        istio != null && istio.hosts != null && !istio.hosts.isEmpty()
+            ? List.copyOf(istio.hosts)
+            : List.of(md.getMetadata().getName()));
+    if (istio != null && istio.gateways != null && !istio.gateways.isEmpty()) {
+      spec.put("gateways", List.copyOf(istio.gateways));
+    } else {
+      spec.remove("gateways");
+    }
+    List<Object> http = new ArrayList<>();
+    for (Map<String, Object> r : routes(spec)) {
+      if (!ours(r, intent)) {
+        http.add(r);
+      }
+    }
+    if (!intent.canaryMatches().isEmpty()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("name", CANARY_MATCH);
+      r.put("match", intent.canaryMatches().stream().map(VirtualServices::match).toList());
+      r.put("route", List.of(destination(intent.canaryService(), intent.port(), 100)));
+      http.add(r);
+    }
+    http.add(primary(intent));
+    spec.put("http", http);
+    base.setAdditionalProperty("spec", spec);
+    return base;
+  }
+
+  public static boolean sameManaged(
+      GenericKubernetesResource current, GenericKubernetesResource desired) {
+    // key order differs between what is sent and what the API server returns
+    return Objects.equals(
+        RevisionHash.canonicalJson(spec(current)), RevisionHash.canonicalJson(spec(desired)));
+  }
+
+  @SuppressWarnings("unchecked")
+  public static RouteState read(GenericKubernetesResource vs, RouteIntent intent) {
+    if (vs == null) {
+      return new RouteState(0, 0, false, "no VirtualService");
+    }
+    Map<String, Object> primary =
+        routes(spec(vs)).stream()
+            .filter(r -> PRIMARY.equals(r.get("name")))
+            .findFirst()
+            .orElse(null);
+    if (primary == null) {
+      return new RouteState(0, 0, false, "the VirtualService has no http route " + PRIMARY);
+    }
+    int stable = 0;
+    int canary = 0;
+    for (Object o : (List<Object>) primary.getOrDefault("route", List.of())) {
+      Map<String, Object> d = (Map<String, Object>) o;
+      String host = String.valueOf(((Map<String, Object>) d.get("destination")).get("host"));
+      int w = d.get("weight") == null ? 100 : ((Number) d.get("weight")).intValue();
+      if (host.equals(intent.stableService())) stable += w;
+      if (host.equals(intent.canaryService())) canary += w;
+    }
+    int share = stable + canary == 0 ? 0 : Math.round(100f * canary / (stable + canary));
+    int mirror = 0;
+    if (primary.get("mirror") != null) {
+      Object pct = primary.get("mirrorPercentage");
+      mirror =
+          pct instanceof Map<?, ?> m && m.get("value") instanceof Number n
+              ? (int) Math.round(n.doubleValue())
+              : 100;
+    }
+    boolean hasMatch = routes(spec(vs)).stream().anyMatch(r -> CANARY_MATCH.equals(r.get("name")));
+    RouteIntent safe = intent.safe();
+    boolean verified =
+        share == safe.canaryWeight()
+            && mirror == safe.mirrorPercent()
+            && hasMatch == !safe.canaryMatches().isEmpty();
+    return new RouteState(
+        share,
+        mirror,
+        verified,
+        "VirtualService "
+            + vs.getMetadata().getName()
+            + ": canary "
+            + share
+            + "%, mirror "
+            + mirror
+            + "%");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(GenericKubernetesResource r) {
+    Object s = r.getAdditionalProperties().get("spec");
+    return s instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> routes(Map<String, Object> spec) {
+    Object http = spec.get("http");
+    if (!(http instanceof List<?> l)) {
+      return List.of();
+    }
+    return l.stream().filter(Map.class::isInstance).map(o -> (Map<String, Object>) o).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean ours(Map<String, Object> r, RouteIntent intent) {
+    if (r.get("name") instanceof String n && n.startsWith("modelrollout-")) {
+      return true;
+    }
+    if (!(r.get("route") instanceof List<?> dests) || dests.isEmpty()) {
+      return false;
+    }
+    return dests.stream()
+        .allMatch(
+            d ->
+                d instanceof Map<?, ?> m
+                    && m.get("destination") instanceof Map<?, ?> dest
+                    && (intent.stableService().equals(dest.get("host"))
+                        || intent.canaryService().equals(dest.get("host"))));
+  }
+
+  private static Map<String, Object> primary(RouteIntent intent) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("name", PRIMARY);
+    List<Object> route = new ArrayList<>();
+    if (intent.canaryWeight() < 100)
+      route.add(destination(intent.stableService(), intent.port(), 100 - intent.canaryWeight()));
+    if (intent.canaryWeight() > 0)
+      route.add(destination(intent.canaryService(), intent.port(), intent.canaryWeight()));
+    r.put("route", route);
+    if (intent.mirrorPercent() > 0) {
+      r.put("mirror", host(intent.canaryService(), intent.port()));
+      r.put(
+          "mirrorPercentage",
+          Map.of("value", intent.mirrorPercent())); // a whole number, as the API server stores it
+    }
+    return r;
+  }
+
+  private static Map<String, Object> destination(String service, int port, int weight) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("destination", host(service, port));
+    d.put("weight", weight);
+    return d;
+  }
+
+  private static Map<String, Object> host(String service, int port) {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("host", service);
+    h.put("port", Map.of("number", port));
+    return h;
+  }
+
+  private static Map<String, Object> match(RouteMatchSpec m) {
+    Map<String, Object> cond =
+        m.cookie()
+            ? Map.of("cookie", Map.of("regex", m.cookieRegex()))
+            : Map.of(m.name().toLowerCase(), Map.of("exact", m.value()));
+    return Map.of("headers", cond);
+  }
+}
