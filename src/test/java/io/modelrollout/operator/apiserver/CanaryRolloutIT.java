@@ -184,15 +184,11 @@ class CanaryRolloutIT {
 
     // retry through the annotation, with healthy metrics now
     metrics.answer("version=\"2.0.0\"", 0.0);
-    client
-        .resources(ModelDeployment.class)
-        .inNamespace(ns)
-        .withName("fraud")
-        .edit(
-            m -> {
-              m.getMetadata().getAnnotations().put("modelrollout.io/action", "retry");
-              return m;
-            });
+    Fixtures.patch(
+        client,
+        ns,
+        "fraud",
+        "{\"metadata\":{\"annotations\":{\"modelrollout.io/action\":\"retry\"}}}");
     ModelDeployment promoted = awaitMd(m -> "2.0.0".equals(m.getStatus().stable.version));
     assertThat(promoted.getMetadata().getAnnotations()).doesNotContainKey("modelrollout.io/action");
     assertThat(promoted.getStatus().lastAction.action).isEqualTo("retry");
@@ -200,16 +196,15 @@ class CanaryRolloutIT {
   }
 
   private void setVersion(String v) {
-    client
-        .resources(ModelDeployment.class)
-        .inNamespace(ns)
-        .withName("fraud")
-        .edit(
-            m -> {
-              m.getSpec().model.version = v;
-              m.getSpec().model.uri = "s3://models/fraud/" + v;
-              return m;
-            });
+    Fixtures.patch(
+        client,
+        ns,
+        "fraud",
+        "{\"spec\":{\"model\":{\"version\":\""
+            + v
+            + "\",\"uri\":\"s3://models/fraud/"
+            + v
+            + "\"}}}");
   }
 
   private ModelDeployment md() {

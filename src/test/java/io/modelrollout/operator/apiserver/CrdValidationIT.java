@@ -108,7 +108,9 @@ class CrdValidationIT {
       value = {
         "weight above 100        | [{setWeight: 150}]                          | | spec.canary.steps[0].setWeight in body should be less than or equal to 100",
         "no steps                | []                                          | | spec.canary.steps in body should have at least 1 items",
-        "two actions in a step   | [{setWeight: 10, pause: {}}]                | | each canary step sets exactly one of setWeight, pause or analysis",
+        "two actions in a step   | [{setWeight: 10, pause: {}}]                | | each canary step sets exactly one of setWeight, pause, analysis, setMirror or setHeaderRoute",
+        "header and cookie in one match | [{setHeaderRoute: {match: [{header: {name: a, value: b}, cookie: {name: c, value: d}}]}}] | | a match sets exactly one of header or cookie",
+        "mirror above 100        | [{setMirror: {percent: 101}}]             | | spec.canary.steps[0].setMirror.percent in body should be less than or equal to 100",
         "bad pause duration      | [{pause: {duration: 5 minutes}}]            | | pause.duration must be a duration such as 30s, 5m, 1h30m or 500ms",
         "unknown gate            | [{analysis: {gates: [latency]}}]            | | every gate named in a canary analysis step must be defined in gates",
         "max below min           | [{setWeight: 10}]                           | [{name: g, prometheus: {query: up}, min: 5, max: 1}] | gate max must be greater than or equal to min",

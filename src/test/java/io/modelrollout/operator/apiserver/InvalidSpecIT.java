@@ -52,16 +52,11 @@ class InvalidSpecIT {
         await().atMost(Duration.ofSeconds(30)).until(this::get, m -> phase(m) == Phase.Healthy);
     Deployment before = onlyDeployment();
 
-    client
-        .resources(ModelDeployment.class)
-        .inNamespace(ns)
-        .withName("fraud")
-        .edit(
-            m -> {
-              m.getSpec().model.version = "2.0.0";
-              Fixtures.withPolicy(m, "safe-canary");
-              return m;
-            });
+    Fixtures.patch(
+        client,
+        ns,
+        "fraud",
+        "{\"spec\":{\"model\":{\"version\":\"2.0.0\"},\"rollout\":{\"policyRef\":{\"name\":\"safe-canary\"}}}}");
     ModelDeployment invalid =
         await()
             .atMost(Duration.ofSeconds(30))

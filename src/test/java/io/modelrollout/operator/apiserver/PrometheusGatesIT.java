@@ -230,15 +230,7 @@ class PrometheusGatesIT {
     client.resource(policy).create();
     client.resource(Fixtures.withPolicy(Fixtures.model(ns, "fraud", "1.0.0", 2), "gated")).create();
     awaitMd(m -> m.getStatus().phase == Phase.Healthy);
-    client
-        .resources(ModelDeployment.class)
-        .inNamespace(ns)
-        .withName("fraud")
-        .edit(
-            m -> {
-              m.getSpec().model.version = "2.0.0";
-              return m;
-            });
+    Fixtures.patch(client, ns, "fraud", "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
     awaitMd(
         m ->
             m.getStatus().canary != null

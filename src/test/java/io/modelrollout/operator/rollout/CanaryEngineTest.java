@@ -378,6 +378,49 @@ class CanaryEngineTest {
     assertThat(d.status().history.get(0).reason).isEqualTo("ready; no rollout policy");
   }
 
+  @Test
+  void mirrorAndHeaderRouteStepsLastUntilChangedAndEndAtPromotion() {
+    CanaryStep header = new CanaryStep();
+    header.setHeaderRoute = new CanaryStep.HeaderRoute();
+    CanaryStep.RouteMatch m = new CanaryStep.RouteMatch();
+    m.cookie = new CanaryStep.NameValue();
+    m.cookie.name = "variant";
+    m.cookie.value = "b";
+    header.setHeaderRoute.match = List.of(m);
+    CanaryStep mirror = new CanaryStep();
+    mirror.setMirror = new CanaryStep.Mirror();
+    mirror.setMirror.percent = 40;
+    w.policy =
+        Fixtures.canarySpec(
+            1,
+            header,
+            mirror,
+            CanaryStep.pause("10s"),
+            CanaryStep.weight(50),
+            CanaryStep.pause(null));
+    w.step();
+    w.podsReady();
+    RolloutDecision d = w.step();
+    assertThat(d.status().currentStep).isEqualTo("pause 10s");
+    assertThat(d.mirrorPercent()).isEqualTo(40);
+    assertThat(d.canaryMatches()).containsExactly(new RouteMatchSpec("variant", "b", true));
+    assertThat(d.canaryWeight()).isZero();
+    assertThat(d.status().weights.mirror).isEqualTo(40);
+    w.advance(Duration.ofSeconds(10));
+    w.step();
+    w.podsReady();
+    d = w.step();
+    assertThat(d.canaryWeight()).isEqualTo(50);
+    assertThat(d.mirrorPercent()).as("still mirroring").isEqualTo(40);
+    w.action = "promote";
+    w.step();
+    w.podsReady();
+    d = w.step();
+    assertThat(d.status().canary).isNull();
+    assertThat(d.mirrorPercent()).isZero();
+    assertThat(d.canaryMatches()).isEmpty();
+  }
+
   private void toAnalysis() {
     w.step();
     w.podsReady();

@@ -75,6 +75,22 @@ public final class Fixtures {
     return s;
   }
 
+  /**
+   * Merge-patches a ModelDeployment without a resourceVersion, as kubectl patch does; an edit with
+   * optimistic locking would race the operator's status writes.
+   */
+  public static void patch(
+      io.fabric8.kubernetes.client.KubernetesClient client, String ns, String name, String json) {
+    client
+        .resources(ModelDeployment.class)
+        .inNamespace(ns)
+        .withName(name)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            json);
+  }
+
   /** A gate on a query, passing while the value stays at or below {@code max}. */
   public static GateSpec gate(String name, String query, double max) {
     GateSpec g = new GateSpec();

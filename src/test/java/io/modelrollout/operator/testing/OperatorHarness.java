@@ -21,10 +21,14 @@ public final class OperatorHarness implements AutoCloseable {
   public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Operator operator;
 
-  private OperatorHarness(String namespace, OperatorSettings settings, MetricProvider provider) {
+  private OperatorHarness(
+      io.fabric8.kubernetes.client.Config config,
+      String namespace,
+      OperatorSettings settings,
+      MetricProvider provider) {
     this.client =
         new KubernetesClientBuilder()
-            .withConfig(TestCluster.config())
+            .withConfig(config)
             .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("counter", requests))
             .build();
     this.operator =
@@ -41,6 +45,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   public static OperatorHarness start(String namespace, MetricProvider provider) {
     return new OperatorHarness(
+        TestCluster.config(),
         namespace,
         new OperatorSettings("http://prometheus.invalid:9090", Duration.ofSeconds(2)),
         provider);
@@ -48,7 +53,17 @@ public final class OperatorHarness implements AutoCloseable {
 
   public static OperatorHarness start(
       String namespace, OperatorSettings settings, MetricProvider provider) {
-    return new OperatorHarness(namespace, settings, provider);
+    return new OperatorHarness(TestCluster.config(), namespace, settings, provider);
+  }
+
+  /** An operator against another API server. */
+  public static OperatorHarness start(
+      io.fabric8.kubernetes.client.Config config, String namespace) {
+    return new OperatorHarness(
+        config,
+        namespace,
+        new OperatorSettings(null, Duration.ofSeconds(2)),
+        new ScriptedMetrics());
   }
 
   @Override

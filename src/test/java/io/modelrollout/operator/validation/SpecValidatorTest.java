@@ -73,6 +73,16 @@ class SpecValidatorTest {
   }
 
   @Test
+  void mirroringNeedsARouter() {
+    CanaryStep mirror = new CanaryStep();
+    mirror.setMirror = new CanaryStep.Mirror();
+    mirror.setMirror.percent = 10;
+    assertThat(validate(spec(), Fixtures.canarySpec(1, mirror), null, ONLY_REPLICAS, null))
+        .containsExactly(
+            "the policy mirrors traffic or routes by header, which needs traffic.provider GatewayAPI or Istio; ReplicaRatio can only split by ready pods");
+  }
+
+  @Test
   void aTargetPortIsNeeded() {
     ModelDeploymentSpec s = spec();
     s.template.getSpec().getContainers().get(0).setPorts(List.of());
