@@ -1,45 +1,105 @@
 #!/usr/bin/env bash
 # A self-contained demo: a local control plane (kube-apiserver, etcd, controller manager,
-# scheduler, kwok fake node), the operator built and started as a process, and a model rolled
-# out from 2.3.0 to 2.4.0. Leaves the cluster and the operator running; `make down` stops both.
+# scheduler, kwok fake node), a real Prometheus scraping stand-in model metrics, the operator
+# built and started as a process, then two canary rollouts: one promoted on healthy metrics, one
+# rolled back on a breached error rate. Leaves everything running; `make down` stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MRO_CACHE=${MRO_CACHE:-$HOME/.cache/model-rollout-operator}
 RUN=$MRO_CACHE/run
+PROM_PORT=19090 EXPORTER_PORT=19100 OPERATOR_PORT=18080
 mkdir -p "$RUN"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+stop_pid() { [[ -f $1 ]] && kill "$(cat "$1")" 2>/dev/null || true; rm -f "$1"; }
 
 step "control plane (built once from Go modules, cached in $MRO_CACHE)"
 up=$(bash hack/k8s-local.sh up)
 eval "$(grep '^export ' <<<"$up")"
 K="$MRO_CACHE/k8s/v1.36.3/bin/kubectl"
 
-step "operator (./mvnw package)"
+step "Prometheus on 127.0.0.1:$PROM_PORT, scraping stand-in model metrics every second"
+stop_pid "$RUN/exporter.pid"
+stop_pid "$RUN/prometheus.pid"
+sleep 1
+METRICS=$RUN/demo-metrics.txt
+: >"$METRICS"
+nohup python3 hack/demo/exporter.py "$EXPORTER_PORT" "$METRICS" >"$RUN/exporter.log" 2>&1 &
+echo $! >"$RUN/exporter.pid"
+GATED=1
+if command -v prometheus >/dev/null; then
+  cat >"$RUN/prometheus.yml" <<PROM
+global: {scrape_interval: 1s}
+scrape_configs: [{job_name: models, static_configs: [{targets: ['127.0.0.1:$EXPORTER_PORT']}]}]
+PROM
+  rm -rf "$RUN/prometheus-data"
+  nohup prometheus --config.file="$RUN/prometheus.yml" --storage.tsdb.path="$RUN/prometheus-data" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" --log.level=warn >"$RUN/prometheus.log" 2>&1 &
+  echo $! >"$RUN/prometheus.pid"
+  for _ in $(seq 30); do curl -fsS "localhost:$PROM_PORT/-/ready" >/dev/null 2>&1 && break; sleep 1; done
+else
+  GATED=0
+  echo "prometheus is not installed (Debian: apt-get install prometheus): the demo runs without a metric gate"
+fi
+
+step "operator (./mvnw package, then java -jar)"
 ./mvnw -q -B package -DskipTests
 "$K" apply -f crds/
-if [[ -f $RUN/operator.pid ]] && kill -0 "$(cat "$RUN/operator.pid")" 2>/dev/null; then
-  kill "$(cat "$RUN/operator.pid")"; sleep 2
-fi
-KUBECONFIG=$KUBECONFIG QUARKUS_HTTP_PORT=18080 nohup java -jar target/quarkus-app/quarkus-run.jar >"$RUN/operator.log" 2>&1 &
+stop_pid "$RUN/operator.pid"
+sleep 1
+KUBECONFIG=$KUBECONFIG QUARKUS_HTTP_PORT=$OPERATOR_PORT MRO_PROMETHEUS_ADDRESS=http://127.0.0.1:$PROM_PORT \
+  nohup java -jar target/quarkus-app/quarkus-run.jar >"$RUN/operator.log" 2>&1 &
 echo $! >"$RUN/operator.pid"
-for _ in $(seq 60); do curl -fsS localhost:18080/q/health/ready >/dev/null 2>&1 && break; sleep 1; done
-curl -fsS localhost:18080/q/health/ready; echo
+for _ in $(seq 60); do curl -fsS "localhost:$OPERATOR_PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
+curl -fsS "localhost:$OPERATOR_PORT/q/health/ready"; echo
 
-step "a ModelDeployment (examples/basic.yaml)"
-"$K" delete modeldeployment fraud-detector --ignore-not-found >/dev/null
+step "a model at 2.3.0 with a canary policy (examples/basic.yaml + hack/demo/policy.yaml)"
+"$K" delete modeldeployment fraud-detector --ignore-not-found --wait >/dev/null
+if ((GATED)); then
+  "$K" apply -f hack/demo/policy.yaml
+else
+  sed '/analysis:/d' hack/demo/policy.yaml | "$K" apply -f -
+fi
 "$K" apply -f examples/basic.yaml
+"$K" patch modeldeployment fraud-detector --type merge -p '{"spec":{"rollout":{"policyRef":{"name":"demo-canary"}}}}'
 "$K" wait modeldeployment/fraud-detector --for=jsonpath='{.status.phase}'=Healthy --timeout=120s
-"$K" get modeldeployments,deployments,services -l app.kubernetes.io/name=fraud-detector
 "$K" get modeldeployment fraud-detector
 
-step "a new version: 2.4.0"
+watch_rollout() { # prints each change of stable/canary/weight/phase/step until $1 holds
+  local until=$1 last="" line
+  for _ in $(seq 180); do
+    line=$("$K" get modeldeployment fraud-detector -o jsonpath='stable={.status.stable.version} canary={.status.canary.version} weight={.status.weights.canary} phase={.status.phase} step={.status.currentStep}')
+    [[ $line != "$last" ]] && echo "  $line" && last=$line
+    eval "$until" && return 0
+    sleep 1
+  done
+  echo "timed out" >&2
+  return 1
+}
+
+step "2.4.0 with a healthy error rate (0.4%): the canary walks the steps and is promoted"
+echo 'model_error_ratio{model="fraud-detector",version="2.4.0"} 0.004' >"$METRICS"
 "$K" patch modeldeployment fraud-detector --type merge -p '{"spec":{"model":{"version":"2.4.0","uri":"s3://models/fraud-detector/2.4.0"}}}'
-"$K" wait modeldeployment/fraud-detector --for=jsonpath='{.status.stable.version}'=2.4.0 --timeout=120s
+watch_rollout '[[ $line == stable=2.4.0*phase=Healthy* ]]'
 "$K" get modeldeployment fraud-detector
-"$K" get events --field-selector involvedObject.kind=ModelDeployment --sort-by=.lastTimestamp
 
-step "done"
-echo "operator log: $RUN/operator.log; metrics: curl localhost:18080/q/metrics | grep modelrollout_"
-echo "export KUBECONFIG=$KUBECONFIG   # to look around with kubectl"
-echo "make down                       # stops the operator and the control plane"
+if ((GATED)); then
+  step "2.5.0 with a 9% error rate: the gate fails and the canary is rolled back"
+  echo 'model_error_ratio{model="fraud-detector",version="2.5.0"} 0.09' >"$METRICS"
+  "$K" patch modeldeployment fraud-detector --type merge -p '{"spec":{"model":{"version":"2.5.0","uri":"s3://models/fraud-detector/2.5.0"}}}'
+  watch_rollout '[[ $line == *phase=RolledBack* ]]'
+  "$K" get modeldeployment fraud-detector
+  echo
+  "$K" get modeldeployment fraud-detector -o jsonpath='{.status.conditions[?(@.type=="Degraded")].message}'; echo
+fi
+
+step "events and metrics"
+"$K" get events --field-selector involvedObject.kind=ModelDeployment --sort-by=.lastTimestamp \
+  -o custom-columns=TIME:.lastTimestamp,TYPE:.type,REASON:.reason,MESSAGE:.message
+curl -fsS "localhost:$OPERATOR_PORT/q/metrics" | grep -E '^modelrollout_(phase|promotions|rollbacks|gate_evaluations|canary_weight)' | grep -v ' 0.0$' || true
+
+step "done: the cluster, Prometheus and the operator keep running"
+echo "export KUBECONFIG=$KUBECONFIG   # then: kubectl get modeldeployments,deployments,services"
+echo "kubectl annotate modeldeployment fraud-detector modelrollout.io/action=retry   # retry 2.5.0"
+echo "operator log: $RUN/operator.log"
+echo "make down                       # stops everything"

@@ -247,11 +247,12 @@ NODE
 
 down() {
   local n f
-  f=$MRO_CACHE/run/operator.pid
-  if [[ -f $f ]]; then
-    kill "$(cat "$f")" 2>/dev/null || true
-    rm -f "$f"
-  fi
+  for f in "$MRO_CACHE"/run/{operator,prometheus,exporter}.pid; do # started by hack/demo.sh
+    if [[ -f $f ]]; then
+      kill "$(cat "$f")" 2>/dev/null || true
+      rm -f "$f"
+    fi
+  done
   local pids=() p i
   for n in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
     f=$RUN/pids/$n.pid

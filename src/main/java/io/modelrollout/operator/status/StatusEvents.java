@@ -142,7 +142,7 @@ public final class StatusEvents {
                     + value
                     + ", threshold "
                     + g.threshold
-                    + (g.message == null ? "" : " (" + g.message + ")")));
+                    + (g.message == null || g.value != null ? "" : " (" + g.message + ")")));
       } else if (g.verdict == Verdict.Inconclusive && was != Verdict.Inconclusive) {
         out.add(
             EventSpec.warning(
