@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MRO_CACHE=${MRO_CACHE:-$HOME/.cache/model-rollout-operator}
 RUN=$MRO_CACHE/run
-PROM_PORT=19090 EXPORTER_PORT=19100 OPERATOR_PORT=18080
+PROM_PORT=${MRO_DEMO_PROMETHEUS_PORT:-19090}
+EXPORTER_PORT=${MRO_DEMO_EXPORTER_PORT:-19100}
+OPERATOR_PORT=${MRO_DEMO_OPERATOR_PORT:-18080}
 mkdir -p "$RUN"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -47,7 +49,7 @@ step "operator (./mvnw package, then java -jar)"
 "$K" apply -f crds/
 stop_pid "$RUN/operator.pid"
 sleep 1
-KUBECONFIG=$KUBECONFIG QUARKUS_HTTP_PORT=$OPERATOR_PORT MRO_PROMETHEUS_ADDRESS=http://127.0.0.1:$PROM_PORT \
+KUBECONFIG=$KUBECONFIG QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$OPERATOR_PORT MRO_PROMETHEUS_ADDRESS=http://127.0.0.1:$PROM_PORT \
   nohup java -jar target/quarkus-app/quarkus-run.jar >"$RUN/operator.log" 2>&1 &
 echo $! >"$RUN/operator.pid"
 for _ in $(seq 60); do curl -fsS "localhost:$OPERATOR_PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
@@ -94,12 +96,16 @@ if ((GATED)); then
 fi
 
 step "events and metrics"
-"$K" get events --field-selector involvedObject.kind=ModelDeployment --sort-by=.lastTimestamp \
-  -o custom-columns=TIME:.lastTimestamp,TYPE:.type,REASON:.reason,MESSAGE:.message
+# in the order they were written (timestamps have one-second resolution)
+"$K" get events --field-selector involvedObject.kind=ModelDeployment \
+  -o jsonpath='{range .items[*]}{.metadata.resourceVersion}{"\t"}{.type}{"\t"}{.reason}{"\t"}{.message}{"\n"}{end}' |
+  sort -n | awk -F'\t' '{printf "%-8s %-21s %s\n", $2, $3, substr($4, 1, 150)}'
 curl -fsS "localhost:$OPERATOR_PORT/q/metrics" | grep -E '^modelrollout_(phase|promotions|rollbacks|gate_evaluations|canary_weight)' | grep -v ' 0.0$' || true
 
 step "done: the cluster, Prometheus and the operator keep running"
-echo "export KUBECONFIG=$KUBECONFIG   # then: kubectl get modeldeployments,deployments,services"
+echo "export KUBECONFIG=$KUBECONFIG"
+echo "alias kubectl=$K   # the kubectl built with the control plane"
+echo "kubectl get modeldeployments,deployments,services"
 echo "kubectl annotate modeldeployment fraud-detector modelrollout.io/action=retry   # retry 2.5.0"
 echo "operator log: $RUN/operator.log"
 echo "make down                       # stops everything"

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# hack/k8s-local.sh {build|up|down|env|status}
+# hack/k8s-local.sh {build|up|down|status}
 #
 # A real Kubernetes control plane on loopback, without Docker:
 #   build  - build kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd and kwok
 #            from Go modules, once; cached under $MRO_CACHE (default ~/.cache/model-rollout-operator)
 #   up     - start etcd, kube-apiserver, controller manager, scheduler and kwok (one fake node)
 #   down   - stop what `up` started (by recorded PIDs only)
-#   env    - link the binaries where io.fabric8:kube-api-test looks for them (offline mode)
 #   status - print the paths of binaries and whether the cluster answers
 set -euo pipefail
 
@@ -19,7 +18,7 @@ BIN=$CACHE/bin
 RUN=${K8S_RUN:-$MRO_CACHE/run/k8s}
 ETCD_PORT=${ETCD_PORT:-12379}
 ETCD_PEER_PORT=${ETCD_PEER_PORT:-12380}
-APISERVER_PORT=${APISERVER_PORT:-16443}
+APISERVER_PORT=${APISERVER_PORT:-16443} # one local cluster per MRO_CACHE; change ports and MRO_CACHE for a second
 KCM_PORT=${KCM_PORT:-10257}
 SCHED_PORT=${SCHED_PORT:-10259}
 KUBECONFIG_FILE=$RUN/admin.kubeconfig
@@ -272,18 +271,6 @@ down() {
   log "stopped"
 }
 
-# io.fabric8:kube-api-test looks for <dir>/k8s/<version>-linux-amd64/{kube-apiserver,etcd,kubectl}.
-env_java() {
-  build
-  local v=${K8S_VERSION#v} d
-  d="${KUBE_API_TEST_DIR:-$MRO_CACHE/kubeapitest}/k8s/$v-linux-amd64"
-  mkdir -p "$d"
-  ln -sf "$BIN/kube-apiserver" "$BIN/etcd" "$BIN/kubectl" "$d/"
-  echo "export KUBE_API_TEST_DIR=${KUBE_API_TEST_DIR:-$MRO_CACHE/kubeapitest}"
-  echo "export KUBE_API_TEST_OFFLINE_MODE=true KUBE_API_TEST_API_SERVER_VERSION=$v"
-  echo "export MRO_K8S_BIN=$BIN"
-}
-
 status() {
   echo "binaries: $BIN (missing: $(missing_bins | tr '\n' ' '))"
   if running kube-apiserver; then echo "running; export KUBECONFIG=$KUBECONFIG_FILE"; else echo "not running"; fi
@@ -293,10 +280,9 @@ case ${1:-up} in
 build) build ;;
 up) up ;;
 down) down ;;
-env) env_java ;;
 status) status ;;
 *)
-  echo "usage: $0 build|up|down|env|status" >&2
+  echo "usage: $0 build|up|down|status" >&2
   exit 2
   ;;
 esac

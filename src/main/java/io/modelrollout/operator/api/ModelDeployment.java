@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Canary", jsonPath = ".status.canary.version")
 @AdditionalPrinterColumn(
     name = "Weight",
-    jsonPath = ".status.weights.canary",
+    jsonPath = ".status.weights.actualCanary",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(

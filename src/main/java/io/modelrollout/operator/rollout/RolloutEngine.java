@@ -10,7 +10,6 @@ import io.modelrollout.operator.api.ModelDeploymentStatus.ScaleDown;
 import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.RevisionStatus;
 import io.modelrollout.operator.api.Weights;
-import io.modelrollout.operator.status.Reasons;
 import io.modelrollout.operator.status.StatusCopy;
 import io.modelrollout.operator.status.StatusSummary;
 import java.time.Clock;
@@ -72,6 +71,7 @@ public final class RolloutEngine {
     }
     RolloutPlan plan = RolloutPlan.of(s.policy());
     Run run = new Run(s, st, plan, now);
+    run.applyPauseAction();
     run.lifecycle(previousPhase);
     run.applyAction();
     if (st.canary != null) {
@@ -99,6 +99,7 @@ public final class RolloutEngine {
     final List<Instant> deadlines = new ArrayList<>();
     boolean forceStep;
     boolean recorded;
+    boolean held; // a new version waits because the ModelDeployment is paused
 
     Run(RolloutSnapshot s, ModelDeploymentStatus st, RolloutPlan plan, Instant now) {
       this.s = s;
@@ -161,20 +162,7 @@ public final class RolloutEngine {
       }
       boolean rollout = st.canary != null;
       switch (action.get()) {
-        case PAUSE -> {
-          st.userPaused = true;
-          record(
-              rollout
-                  ? "rollout paused at step '" + st.currentStep + "'"
-                  : "paused: the next rollout will wait");
-        }
-        case RESUME -> {
-          if (Boolean.TRUE.equals(st.userPaused) && rollout) {
-            st.stepStartedAt = now.toString();
-          }
-          st.userPaused = null;
-          record("resumed");
-        }
+        case PAUSE, RESUME -> {} // handled before the lifecycle, see applyPauseAction
         case PROMOTE -> {
           forceStep = rollout;
           record(
@@ -205,6 +193,27 @@ public final class RolloutEngine {
             record("nothing to retry: version " + s.desiredVersion() + " has not failed");
           }
         }
+      }
+    }
+
+    /**
+     * Pause and resume act first, so a resumed ModelDeployment starts a waiting version at once.
+     */
+    void applyPauseAction() {
+      Optional<Action> action = Action.parse(s.action());
+      boolean rollout = st.canary != null;
+      if (action.isPresent() && action.get() == Action.PAUSE) {
+        st.userPaused = true;
+        record(
+            rollout
+                ? "rollout paused at step '" + st.currentStep + "'"
+                : "paused: the next rollout will wait");
+      } else if (action.isPresent() && action.get() == Action.RESUME) {
+        if (Boolean.TRUE.equals(st.userPaused) && rollout) {
+          st.stepStartedAt = now.toString();
+        }
+        st.userPaused = null;
+        record(s.specPaused() ? "resumed, but spec.paused is still true" : "resumed");
       }
     }
 
@@ -290,56 +299,7 @@ public final class RolloutEngine {
     }
 
     private StatusSummary.Facts facts(Phase previousPhase) {
-      String reason = null;
-      String message = null;
-      if (s.specPaused()) {
-        reason = Reasons.SPEC_PAUSED;
-        message = "spec.paused is true";
-      } else if (Boolean.TRUE.equals(st.userPaused)) {
-        reason = Reasons.USER_PAUSED;
-        message = "paused by the pause action; annotate with modelrollout.io/action=resume";
-      } else if (st.canary != null) {
-        Stage stage = plan.stage(st.currentStepIndex);
-        if (stage instanceof Stage.Pause p && p.duration() == null) {
-          reason = Reasons.PAUSE_STEP;
-          message =
-              "waiting at step '"
-                  + stage.describe()
-                  + "'; annotate with modelrollout.io/action=promote";
-        } else if (stage instanceof Stage.Analysis) {
-          var failed =
-              st.gates.stream()
-                  .filter(g -> g.verdict == io.modelrollout.operator.api.Verdict.Fail)
-                  .findFirst();
-          var inconclusive =
-              st.gates.stream()
-                  .filter(g -> g.verdict == io.modelrollout.operator.api.Verdict.Inconclusive)
-                  .findFirst();
-          if (failed.isPresent()) {
-            reason = Reasons.GATE_FAILED;
-            message =
-                StageRunner.describeFailure(failed.get())
-                    + "; automatic rollback is off: promote or abort";
-          } else if (inconclusive.isPresent()) {
-            reason = Reasons.GATE_INCONCLUSIVE;
-            message =
-                "gate "
-                    + inconclusive.get().name
-                    + " is inconclusive ("
-                    + inconclusive.get().message
-                    + "); the rollout waits and never promotes on missing data";
-          }
-        }
-      }
-      LiveRevision stable = s.live().get(st.stable.revision);
-      return new StatusSummary.Facts(
-          s.generation(),
-          s.replicas(),
-          s.desiredRevision(),
-          previousPhase,
-          stable != null && stable.failed(),
-          reason,
-          message);
+      return Pauses.facts(s, st, plan, previousPhase, held);
     }
 
     private int effectiveWeight(RolloutPlan.Shape shape) {
@@ -371,6 +331,10 @@ public final class RolloutEngine {
     }
 
     private void startRollout() {
+      if (paused()) {
+        held = true;
+        return;
+      }
       st.canary = revision(s.desiredVersion(), s.desiredRevision(), 0);
       st.rolloutStartedAt = now.toString();
       st.gates = new ArrayList<>();
@@ -445,9 +409,5 @@ public final class RolloutEngine {
     private static RevisionStatus revision(String version, String revision, int replicas) {
       return new RevisionStatus(version, revision, replicas, 0);
     }
-  }
-
-  static String reasonOf(Outcome o) {
-    return o == Outcome.Aborted ? Reasons.ABORTED : Reasons.ROLLED_BACK;
   }
 }

@@ -11,8 +11,8 @@ public final class Reasons {
   public static final String ROLLOUT_PROMOTED = "RolloutPromoted";
   public static final String ROLLED_BACK = "RolledBack";
   public static final String ABORTED = "Aborted";
-  public static final String SUPERSEDED = "Superseded";
   public static final String ACTION_APPLIED = "ActionApplied";
+  public static final String ACTION_REJECTED = "ActionRejected";
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String VALID = "Valid";
   public static final String PROGRESS_DEADLINE_EXCEEDED = "ProgressDeadlineExceeded";

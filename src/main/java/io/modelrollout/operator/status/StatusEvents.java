@@ -79,7 +79,9 @@ public final class StatusEvents {
             || !Objects.equals(o.lastAction.at, n.lastAction.at)
             || !Objects.equals(o.lastAction.action, n.lastAction.action)
             || !Objects.equals(o.lastAction.message, n.lastAction.message);
-    if (changed) {
+    if (changed && n.lastAction.message.startsWith("unknown action")) {
+      out.add(EventSpec.warning(Reasons.ACTION_REJECTED, n.lastAction.message));
+    } else if (changed) {
       out.add(
           EventSpec.normal(
               Reasons.ACTION_APPLIED, n.lastAction.action + ": " + n.lastAction.message));

@@ -15,6 +15,7 @@ public final class StatusSummary {
    * What the summary needs beyond the status.
    *
    * @param pausedReason why the rollout waits for a person, or null
+   * @param heldVersion a new version that waits because the ModelDeployment is paused, or null
    */
   public record Facts(
       long generation,
@@ -23,7 +24,8 @@ public final class StatusSummary {
       Phase previousPhase,
       boolean stableFailing,
       String pausedReason,
-      String pausedMessage) {}
+      String pausedMessage,
+      String heldVersion) {}
 
   /** Marks the spec invalid; everything else in the status stays as it was. */
   public static void invalid(
@@ -114,7 +116,7 @@ public final class StatusSummary {
     } else {
       c = Conditions.set(c, Condition.DEGRADED, false, Reasons.HEALTHY, "no failure", g, now);
     }
-    boolean paused = f.pausedReason() != null && st.canary != null;
+    boolean paused = f.pausedReason() != null && (st.canary != null || f.heldVersion() != null);
     c =
         paused
             ? Conditions.set(c, Condition.PAUSED, true, f.pausedReason(), f.pausedMessage(), g, now)
@@ -129,6 +131,9 @@ public final class StatusSummary {
     } else if (rolledBack) {
       st.phase = Phase.RolledBack;
       st.message = degradedMessage;
+    } else if (f.heldVersion() != null) {
+      st.phase = Phase.Paused;
+      st.message = f.pausedMessage();
     } else if (st.canary != null) {
       st.phase = paused ? Phase.Paused : Phase.Progressing;
       st.message = paused ? f.pausedMessage() : Conditions.find(c, Condition.PROGRESSING).message;

@@ -55,6 +55,46 @@ class ActionsEngineTest {
   }
 
   @Test
+  void aPausedModelDeploymentDoesNotStartANewVersionUntilResumed() {
+    w.action = "abort";
+    w.step();
+    w.action = "pause";
+    RolloutDecision d = w.step();
+    assertThat(d.status().lastAction.message).isEqualTo("paused: the next rollout will wait");
+    w.version = "3.0.0";
+    d = w.step();
+    assertThat(d.status().canary).as("no canary while paused").isNull();
+    assertThat(d.replicas()).containsOnlyKeys(V1);
+    assertThat(d.canaryWeight()).isZero();
+    assertThat(d.status().phase).isEqualTo(Phase.Paused);
+    assertThat(d.status().message)
+        .isEqualTo(
+            "version 3.0.0 waits to roll out: paused by the pause action; annotate with modelrollout.io/action=resume");
+    w.action = "resume";
+    d = w.step();
+    assertThat(d.status().canary.version)
+        .as("resume starts it in the same reconcile")
+        .isEqualTo("3.0.0");
+  }
+
+  @Test
+  void specPausedAlsoHoldsANewVersion() {
+    w.version = "1.0.0";
+    w.step();
+    w.specPaused = true;
+    w.version = "4.0.0";
+    RolloutDecision d = w.step();
+    assertThat(d.status().canary).isNull();
+    assertThat(d.status().message)
+        .isEqualTo("version 4.0.0 waits to roll out: spec.paused is true");
+    w.action = "resume";
+    assertThat(w.step().status().lastAction.message)
+        .isEqualTo("resumed, but spec.paused is still true");
+    w.specPaused = false;
+    assertThat(w.step().status().canary.version).isEqualTo("4.0.0");
+  }
+
+  @Test
   void specPausedHoldsTheRolloutWithoutAnAction() {
     w.specPaused = true;
     w.advance(Duration.ofMinutes(5));

@@ -69,6 +69,22 @@ class StatusEventsTest {
   }
 
   @Test
+  void anUnknownActionIsAWarning() {
+    ModelDeploymentStatus b = base();
+    b.lastAction = new ModelDeploymentStatus.ActionRecord();
+    b.lastAction.action = "yolo";
+    b.lastAction.at = T.toString();
+    b.lastAction.message = "unknown action 'yolo'; expected one of promote";
+    assertThat(StatusEvents.between(base(), b))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.warning()).isTrue();
+              assertThat(e.reason()).isEqualTo("ActionRejected");
+            });
+  }
+
+  @Test
   void conditionsKeepTheirTransitionTimeWhileUnchanged() {
     var c1 = Conditions.set(List.of(), "Ready", true, "Available", "3/3", 1, T);
     var c2 = Conditions.set(c1, "Ready", true, "Available", "4/4", 2, T.plusSeconds(60));
