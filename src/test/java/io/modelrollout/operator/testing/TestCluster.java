@@ -58,9 +58,12 @@ public final class TestCluster {
   }
 
   public static Path binDir() {
-    String cache =
-        System.getProperty(
-            "mro.cache", System.getProperty("user.home") + "/.cache/model-rollout-operator");
+    String cache = System.getenv("MRO_CACHE"); // as hack/k8s-local.sh reads it
+    if (cache == null || cache.isBlank()) {
+      cache =
+          System.getProperty(
+              "mro.cache", System.getProperty("user.home") + "/.cache/model-rollout-operator");
+    }
     return Path.of(cache, "k8s", "v" + K8S_VERSION, "bin");
   }
 
