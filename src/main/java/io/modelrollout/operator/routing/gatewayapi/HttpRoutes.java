@@ -1,8 +1,6 @@
 package io.modelrollout.operator.routing.gatewayapi;
 
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatchBuilder;
@@ -19,15 +17,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.TrafficSpec;
-import io.modelrollout.operator.resources.Labels;
-import io.modelrollout.operator.resources.RevisionDeployments;
 import io.modelrollout.operator.rollout.RouteMatchSpec;
 import io.modelrollout.operator.routing.RouteIntent;
+import io.modelrollout.operator.routing.RouteMetadata;
 import io.modelrollout.operator.routing.RouteState;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -52,20 +47,7 @@ public final class HttpRoutes {
                 .endSpec()
                 .build()
             : Serialization.clone(current);
-    ObjectMeta meta = base.getMetadata();
-    meta.setName(md.getMetadata().getName());
-    meta.setNamespace(md.getMetadata().getNamespace());
-    Map<String, String> labels =
-        new LinkedHashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
-    labels.putAll(Labels.common(md));
-    meta.setLabels(labels);
-    OwnerReference owner = RevisionDeployments.ownerReference(md);
-    List<OwnerReference> owners =
-        new ArrayList<>(meta.getOwnerReferences() == null ? List.of() : meta.getOwnerReferences());
-    if (owners.stream().noneMatch(o -> Objects.equals(o.getUid(), owner.getUid()))) {
-      owners.add(owner);
-    }
-    meta.setOwnerReferences(owners);
+    RouteMetadata.own(base.getMetadata(), md);
 
     TrafficSpec.GatewayApi gw = md.getSpec().traffic.gatewayAPI;
     base.getSpec().setParentRefs(gw.parentRefs.stream().map(HttpRoutes::parentRef).toList());

@@ -1,17 +1,14 @@
 package io.modelrollout.operator.routing.istio;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.TrafficSpec;
-import io.modelrollout.operator.resources.Labels;
-import io.modelrollout.operator.resources.RevisionDeployments;
 import io.modelrollout.operator.resources.RevisionHash;
 import io.modelrollout.operator.rollout.RouteMatchSpec;
 import io.modelrollout.operator.routing.RouteIntent;
+import io.modelrollout.operator.routing.RouteMetadata;
 import io.modelrollout.operator.routing.RouteState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,20 +41,7 @@ public final class VirtualServices {
     } else {
       base = Serialization.clone(current);
     }
-    ObjectMeta meta = base.getMetadata();
-    meta.setName(md.getMetadata().getName());
-    meta.setNamespace(md.getMetadata().getNamespace());
-    Map<String, String> labels =
-        new LinkedHashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
-    labels.putAll(Labels.common(md));
-    meta.setLabels(labels);
-    OwnerReference owner = RevisionDeployments.ownerReference(md);
-    List<OwnerReference> owners =
-        new ArrayList<>(meta.getOwnerReferences() == null ? List.of() : meta.getOwnerReferences());
-    if (owners.stream().noneMatch(o -> Objects.equals(o.getUid(), owner.getUid()))) {
-      owners.add(owner);
-    }
-    meta.setOwnerReferences(owners);
+    RouteMetadata.own(base.getMetadata(), md);
 
     Map<String, Object> spec = new LinkedHashMap<>();
     Object existing = base.getAdditionalProperties().get("spec");
