@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.metrics.MetricProvider;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -94,6 +95,32 @@ public class OperatorRunner {
         settings.defaultPrometheus() == null ? "none" : settings.defaultPrometheus());
     op.start();
     operator = op;
+    forgetDeleted(watched);
+  }
+
+  /**
+   * Drops the metrics of a deleted ModelDeployment (the reconciler sees no deletion: no finalizer).
+   */
+  private void forgetDeleted(Set<String> watched) {
+    var handler =
+        new io.fabric8.kubernetes.client.informers.ResourceEventHandler<ModelDeployment>() {
+          @Override
+          public void onAdd(ModelDeployment md) {}
+
+          @Override
+          public void onUpdate(ModelDeployment before, ModelDeployment md) {}
+
+          @Override
+          public void onDelete(ModelDeployment md, boolean unknownFinalState) {
+            metrics.forget(md.getMetadata().getNamespace(), md.getMetadata().getName());
+          }
+        };
+    if (watched.isEmpty()) {
+      client.resources(ModelDeployment.class).inAnyNamespace().inform(handler);
+    } else {
+      watched.forEach(
+          ns -> client.resources(ModelDeployment.class).inNamespace(ns).inform(handler));
+    }
   }
 
   void stop(@Observes ShutdownEvent event) {

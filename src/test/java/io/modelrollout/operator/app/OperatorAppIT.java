@@ -54,6 +54,18 @@ class OperatorAppIT {
           .contains("modelrollout_canary_weight{name=\"metered\",namespace=\"" + ns + "\"} 0.0")
           .contains("modelrollout_promotions_total{name=\"metered\",namespace=\"" + ns + "\"} 1.0")
           .contains("operator_sdk_reconciliations_executions");
+
+      client.resources(ModelDeployment.class).inNamespace(ns).withName("metered").delete();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  !given()
+                      .get("/q/metrics")
+                      .then()
+                      .extract()
+                      .asString()
+                      .contains("modelrollout_phase{name=\"metered\""));
     }
   }
 }
