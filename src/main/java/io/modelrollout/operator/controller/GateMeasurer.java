@@ -16,17 +16,11 @@ import java.util.Map;
 /** Measures the gates the engine says are due, with template variables from the status. */
 public class GateMeasurer {
   private final GateRunner runner;
-  private final OperatorSettings settings;
   private final RolloutMetrics metrics;
   private final GateTargets targets;
 
-  public GateMeasurer(
-      MetricProvider provider,
-      OperatorSettings settings,
-      RolloutMetrics metrics,
-      GateTargets targets) {
+  public GateMeasurer(MetricProvider provider, RolloutMetrics metrics, GateTargets targets) {
     this.runner = new GateRunner(provider);
-    this.settings = settings;
     this.metrics = metrics;
     this.targets = targets;
   }
@@ -80,9 +74,5 @@ public class GateMeasurer {
     v.put("revision", revision);
     v.put("variant", variant);
     return v;
-  }
-
-  OperatorSettings settings() {
-    return settings;
   }
 }

@@ -92,7 +92,12 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       writer.write(current, status, ctx);
       List<EventSpec> happened = StatusEvents.between(md.getStatus(), status);
       happened.forEach(e -> events.emit(ctx.getClient(), md, e));
-      metrics.record(md.getMetadata().getNamespace(), md.getMetadata().getName(), status, happened);
+      metrics.record(
+          md.getMetadata().getNamespace(),
+          md.getMetadata().getName(),
+          md.getStatus(),
+          status,
+          happened);
       gates.recordMetrics(md, snapshot, status);
     }
     UpdateControl<ModelDeployment> control = UpdateControl.noUpdate();

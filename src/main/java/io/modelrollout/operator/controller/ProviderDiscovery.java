@@ -35,11 +35,6 @@ public class ProviderDiscovery {
     return cached;
   }
 
-  /** Forgets the cache, e.g. after a provider was reported missing. */
-  public void refresh() {
-    cached = null;
-  }
-
   private static boolean serves(KubernetesClient client, String groupVersion, String plural) {
     try {
       var list = client.getApiResources(groupVersion);

@@ -32,7 +32,11 @@ public class RolloutMetrics {
 
   /** Records the status now in force and the events its change produced. */
   public void record(
-      String namespace, String name, ModelDeploymentStatus st, List<EventSpec> events) {
+      String namespace,
+      String name,
+      ModelDeploymentStatus before,
+      ModelDeploymentStatus st,
+      List<EventSpec> events) {
     String key = namespace + "/" + name;
     AtomicReference<ModelDeploymentStatus> ref =
         statuses.computeIfAbsent(key, k -> register(namespace, name));
@@ -45,6 +49,16 @@ public class RolloutMetrics {
         case Reasons.ABORTED -> count("modelrollout_aborts_total", tags);
         default -> {}
       }
+    }
+    String started = before == null ? null : before.rolloutStartedAt;
+    if (started != null && !started.equals(st.rolloutStartedAt) && !st.history.isEmpty()) {
+      var ended = st.history.get(0);
+      rolloutFinished(
+          namespace,
+          name,
+          String.valueOf(ended.outcome),
+          Instant.parse(started),
+          Instant.parse(ended.at));
     }
   }
 
@@ -85,7 +99,7 @@ public class RolloutMetrics {
   private final Map<String, AtomicReference<Double>> gateValues = new ConcurrentHashMap<>();
 
   /** Records how long a finished rollout took. */
-  public void rolloutFinished(
+  private void rolloutFinished(
       String namespace, String name, String outcome, Instant started, Instant ended) {
     Timer.builder("modelrollout_rollout_duration")
         .tags("namespace", namespace, "name", name, "outcome", outcome)

@@ -48,7 +48,7 @@ public class Wiring {
     return new ModelDeploymentReconciler(
         new WorldReader(settings, new ProviderDiscovery(clock)),
         new RolloutEngine(clock),
-        new GateMeasurer(provider, settings, metrics, new GateTargets(settings)),
+        new GateMeasurer(provider, metrics, new GateTargets(settings)),
         new EventRecorder(clock),
         metrics);
   }

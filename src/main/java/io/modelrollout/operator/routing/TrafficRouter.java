@@ -1,7 +1,6 @@
 package io.modelrollout.operator.routing;
 
 import io.modelrollout.operator.api.ModelDeployment;
-import io.modelrollout.operator.api.TrafficProvider;
 
 /**
  * A data plane that splits traffic between the stable and canary Services. Implementations write
@@ -9,8 +8,6 @@ import io.modelrollout.operator.api.TrafficProvider;
  * force.
  */
 public interface TrafficRouter {
-  TrafficProvider provider();
-
   /**
    * Makes the route carry {@code intent} (weights, mirror, header route); returns what is in force.
    */

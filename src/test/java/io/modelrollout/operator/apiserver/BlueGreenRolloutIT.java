@@ -15,8 +15,8 @@ import io.modelrollout.operator.resources.RevisionHash;
 import io.modelrollout.operator.testing.FakeDeploymentController;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.OperatorHarness;
+import io.modelrollout.operator.testing.Scenario;
 import io.modelrollout.operator.testing.ScriptedMetrics;
-import io.modelrollout.operator.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * traffic stays on the old one; after a promote action the entry Service switches at once.
  */
 class BlueGreenRolloutIT {
+  Scenario scenario;
   KubernetesClient client;
   String ns;
   OperatorHarness operator;
@@ -37,17 +38,16 @@ class BlueGreenRolloutIT {
 
   @BeforeEach
   void setUp() {
-    client = TestCluster.client();
-    ns = TestCluster.newNamespace(client, "bluegreen");
-    pods = new FakeDeploymentController(client, ns);
-    operator = OperatorHarness.start(ns, metrics);
+    scenario = Scenario.start("bluegreen", metrics);
+    client = scenario.client;
+    ns = scenario.ns;
+    pods = scenario.pods;
+    operator = scenario.operator;
   }
 
   @AfterEach
   void tearDown() {
-    operator.close();
-    pods.close();
-    client.close();
+    scenario.close();
   }
 
   @Test
@@ -121,11 +121,6 @@ class BlueGreenRolloutIT {
   }
 
   private ModelDeployment awaitMd(Predicate<ModelDeployment> p) {
-    return await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () -> client.resources(ModelDeployment.class).inNamespace(ns).withName("fraud").get(),
-            m -> m != null && m.getStatus() != null && p.test(m));
+    return scenario.awaitMd("fraud", p);
   }
 }

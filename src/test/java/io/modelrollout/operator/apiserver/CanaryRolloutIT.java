@@ -18,8 +18,8 @@ import io.modelrollout.operator.status.Conditions;
 import io.modelrollout.operator.testing.FakeDeploymentController;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.OperatorHarness;
+import io.modelrollout.operator.testing.Scenario;
 import io.modelrollout.operator.testing.ScriptedMetrics;
-import io.modelrollout.operator.testing.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * promotion and of a rollback, with scripted gate values.
  */
 class CanaryRolloutIT {
+  Scenario scenario;
   KubernetesClient client;
   String ns;
   OperatorHarness operator;
@@ -42,10 +43,11 @@ class CanaryRolloutIT {
 
   @BeforeEach
   void setUp() {
-    client = TestCluster.client();
-    ns = TestCluster.newNamespace(client, "canary");
-    pods = new FakeDeploymentController(client, ns);
-    operator = OperatorHarness.start(ns, metrics);
+    scenario = Scenario.start("canary", metrics);
+    client = scenario.client;
+    ns = scenario.ns;
+    pods = scenario.pods;
+    operator = scenario.operator;
     RolloutPolicy policy =
         Fixtures.canaryPolicy(
             ns,
@@ -72,9 +74,7 @@ class CanaryRolloutIT {
 
   @AfterEach
   void tearDown() {
-    operator.close();
-    pods.close();
-    client.close();
+    scenario.close();
   }
 
   @Test
@@ -123,6 +123,14 @@ class CanaryRolloutIT {
         .containsEntry("modelrollout.io/revision", v2);
     assertThat(client.services().inNamespace(ns).withName("fraud").get().getSpec().getSelector())
         .containsEntry("modelrollout.io/revision", v2);
+    assertThat(
+            operator
+                .registry
+                .find("modelrollout_rollout_duration")
+                .tag("outcome", "Promoted")
+                .timer()
+                .count())
+        .isEqualTo(1);
     assertThat(metrics.queries())
         .contains("errors{model=\"fraud-detector\",version=\"2.0.0\",variant=\"canary\"}");
 
@@ -208,14 +216,11 @@ class CanaryRolloutIT {
   }
 
   private ModelDeployment md() {
-    return client.resources(ModelDeployment.class).inNamespace(ns).withName("fraud").get();
+    return scenario.md("fraud");
   }
 
   private ModelDeployment awaitMd(Predicate<ModelDeployment> p) {
-    return await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(this::md, m -> m != null && m.getStatus() != null && p.test(m));
+    return scenario.awaitMd("fraud", p);
   }
 
   private Deployment deployment(String revision) {
@@ -227,9 +232,7 @@ class CanaryRolloutIT {
   }
 
   private List<Event> events(String reason) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> reason.equals(e.getReason()))
-        .toList();
+    return scenario.events(reason);
   }
 
   private List<String> reasons() {

@@ -16,11 +16,12 @@ import io.modelrollout.operator.status.Conditions;
 import io.modelrollout.operator.testing.FakeDeploymentController;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.OperatorHarness;
+import io.modelrollout.operator.testing.Scenario;
 import io.modelrollout.operator.testing.ScriptedMetrics;
-import io.modelrollout.operator.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * readiness.
  */
 class FirstReconcileIT {
+  Scenario scenario;
   KubernetesClient client;
   String ns;
   OperatorHarness operator;
@@ -38,17 +40,16 @@ class FirstReconcileIT {
 
   @BeforeEach
   void setUp() {
-    client = TestCluster.client();
-    ns = TestCluster.newNamespace(client, "first");
-    pods = new FakeDeploymentController(client, ns);
-    operator = OperatorHarness.start(ns, new ScriptedMetrics());
+    scenario = Scenario.start("first", new ScriptedMetrics());
+    client = scenario.client;
+    ns = scenario.ns;
+    pods = scenario.pods;
+    operator = scenario.operator;
   }
 
   @AfterEach
   void tearDown() {
-    operator.close();
-    pods.close();
-    client.close();
+    scenario.close();
   }
 
   @Test
@@ -150,13 +151,8 @@ class FirstReconcileIT {
     }
   }
 
-  private ModelDeployment awaitStatus(
-      String name, java.util.function.Predicate<ModelDeployment> p) {
-    return await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> client.resources(ModelDeployment.class).inNamespace(ns).withName(name).get(),
-            p::test);
+  private ModelDeployment awaitStatus(String name, Predicate<ModelDeployment> p) {
+    return scenario.awaitMd(name, p);
   }
 
   static List<String> applyManagers(List<ManagedFieldsEntry> entries) {

@@ -15,8 +15,8 @@ import io.modelrollout.operator.status.Conditions;
 import io.modelrollout.operator.testing.FakeDeploymentController;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.OperatorHarness;
+import io.modelrollout.operator.testing.Scenario;
 import io.modelrollout.operator.testing.ScriptedMetrics;
-import io.modelrollout.operator.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** A spec the schema cannot reject gets InvalidSpec and a Warning; what runs keeps running. */
 class InvalidSpecIT {
+  Scenario scenario;
   KubernetesClient client;
   String ns;
   OperatorHarness operator;
@@ -32,17 +33,16 @@ class InvalidSpecIT {
 
   @BeforeEach
   void setUp() {
-    client = TestCluster.client();
-    ns = TestCluster.newNamespace(client, "invalid");
-    pods = new FakeDeploymentController(client, ns);
-    operator = OperatorHarness.start(ns, new ScriptedMetrics());
+    scenario = Scenario.start("invalid", new ScriptedMetrics());
+    client = scenario.client;
+    ns = scenario.ns;
+    pods = scenario.pods;
+    operator = scenario.operator;
   }
 
   @AfterEach
   void tearDown() {
-    operator.close();
-    pods.close();
-    client.close();
+    scenario.close();
   }
 
   @Test
@@ -74,10 +74,10 @@ class InvalidSpecIT {
     assertThat(invalid.getStatus().canary).isNull();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> warnings("InvalidSpec").size() == 1);
-    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> true);
-    assertThat(warnings("InvalidSpec"))
-        .as("the Warning is emitted once, not per reconcile")
-        .hasSize(1);
+    await("the Warning is emitted once, not per reconcile")
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> warnings("InvalidSpec").size() == 1);
     Deployment after = onlyDeployment();
     assertThat(after.getMetadata().getName()).isEqualTo(before.getMetadata().getName());
     assertThat(after.getMetadata().getResourceVersion())
@@ -110,11 +110,11 @@ class InvalidSpecIT {
   }
 
   private ModelDeployment get() {
-    return client.resources(ModelDeployment.class).inNamespace(ns).withName("fraud").get();
+    return scenario.md("fraud");
   }
 
   private ModelDeployment getInline() {
-    return client.resources(ModelDeployment.class).inNamespace(ns).withName("inline").get();
+    return scenario.md("inline");
   }
 
   private static Phase phase(ModelDeployment m) {

@@ -21,7 +21,7 @@ import io.modelrollout.operator.status.Conditions;
 import io.modelrollout.operator.testing.FakeDeploymentController;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.OperatorHarness;
-import io.modelrollout.operator.testing.TestCluster;
+import io.modelrollout.operator.testing.Scenario;
 import io.modelrollout.operator.testing.TestExporter;
 import io.modelrollout.operator.testing.TestPrometheus;
 import io.modelrollout.operator.testing.TokenProxy;
@@ -46,6 +46,7 @@ class PrometheusGatesIT {
   static final String LATENCY = "model_p99_seconds{revision=\"{{revision}}\"}";
   static TestExporter exporter;
   static TestPrometheus prometheus;
+  Scenario scenario;
   KubernetesClient client;
   String ns;
   OperatorHarness operator;
@@ -65,21 +66,20 @@ class PrometheusGatesIT {
 
   @BeforeEach
   void setUp() {
-    client = TestCluster.client();
-    ns = TestCluster.newNamespace(client, "prom");
-    pods = new FakeDeploymentController(client, ns);
-    operator =
-        OperatorHarness.start(
-            ns,
+    scenario =
+        Scenario.start(
+            "prom",
             new OperatorSettings(prometheus.address(), Duration.ofSeconds(2)),
             new PrometheusProvider());
+    client = scenario.client;
+    ns = scenario.ns;
+    pods = scenario.pods;
+    operator = scenario.operator;
   }
 
   @AfterEach
   void tearDown() {
-    operator.close();
-    pods.close();
-    client.close();
+    scenario.close();
   }
 
   @Test
@@ -239,14 +239,11 @@ class PrometheusGatesIT {
   }
 
   private ModelDeployment md() {
-    return client.resources(ModelDeployment.class).inNamespace(ns).withName("fraud").get();
+    return scenario.md("fraud");
   }
 
   private ModelDeployment awaitMd(Predicate<ModelDeployment> p) {
-    return await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(this::md, m -> m != null && m.getStatus() != null && p.test(m));
+    return scenario.awaitMd("fraud", p);
   }
 
   private Event event(String reason) {

@@ -18,6 +18,7 @@ import io.modelrollout.operator.routing.TrafficRouters;
 import io.modelrollout.operator.testing.FakeDeploymentController;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.OperatorHarness;
+import io.modelrollout.operator.testing.Scenario;
 import io.modelrollout.operator.testing.ScriptedMetrics;
 import io.modelrollout.operator.testing.TestCluster;
 import java.time.Duration;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** A canary through each mesh provider: the route follows the steps, then ends clean. */
 class RoutedCanaryIT {
+  Scenario scenario;
   KubernetesClient client;
   String ns;
   OperatorHarness operator;
@@ -43,17 +45,16 @@ class RoutedCanaryIT {
   @BeforeEach
   void setUp() {
     TestCluster.installRouteCrds();
-    client = TestCluster.client();
-    ns = TestCluster.newNamespace(client, "routed");
-    pods = new FakeDeploymentController(client, ns);
-    operator = OperatorHarness.start(ns, new ScriptedMetrics());
+    scenario = Scenario.start("routed", new ScriptedMetrics());
+    client = scenario.client;
+    ns = scenario.ns;
+    pods = scenario.pods;
+    operator = scenario.operator;
   }
 
   @AfterEach
   void tearDown() {
-    operator.close();
-    pods.close();
-    client.close();
+    scenario.close();
   }
 
   @ParameterizedTest
@@ -103,7 +104,10 @@ class RoutedCanaryIT {
     try {
       Fixtures.patch(client, ns, "fraud", "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
       await().atMost(Duration.ofSeconds(60)).until(() -> "2.0.0".equals(stableVersion()));
-      Thread.sleep(500);
+      // until the poller has seen the route at rest after the promotion
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !seen.isEmpty() && seen.get(seen.size() - 1).canaryWeight() == 0);
     } finally {
       poller.shutdownNow();
     }

@@ -119,16 +119,6 @@ final class World {
                 rev, l.version(), l.replicas(), held.contains(rev) ? 0 : l.replicas(), false));
   }
 
-  /** Steps and makes pods ready, {@code n} times. */
-  RolloutDecision settle(int n) {
-    RolloutDecision d = null;
-    for (int i = 0; i < n; i++) {
-      d = step();
-      podsReady();
-    }
-    return step();
-  }
-
   void advance(Duration d) {
     clock.advance(d);
   }

@@ -3,7 +3,6 @@ package io.modelrollout.operator.routing.gatewayapi;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelrollout.operator.api.ModelDeployment;
-import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.routing.RouteIntent;
 import io.modelrollout.operator.routing.RouteState;
 import io.modelrollout.operator.routing.TrafficRouter;
@@ -20,11 +19,6 @@ public class GatewayApiRouter implements TrafficRouter {
 
   public GatewayApiRouter(KubernetesClient client) {
     this.client = client;
-  }
-
-  @Override
-  public TrafficProvider provider() {
-    return TrafficProvider.GatewayAPI;
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.modelrollout.operator.api.ModelDeployment;
-import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.routing.RouteIntent;
 import io.modelrollout.operator.routing.RouteState;
 import io.modelrollout.operator.routing.TrafficRouter;
@@ -22,11 +21,6 @@ public class IstioRouter implements TrafficRouter {
 
   public IstioRouter(KubernetesClient client) {
     this.client = client;
-  }
-
-  @Override
-  public TrafficProvider provider() {
-    return TrafficProvider.Istio;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.modelrollout.operator.routing.replicaratio;
 
 import io.modelrollout.operator.api.ModelDeployment;
-import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.routing.RouteIntent;
 import io.modelrollout.operator.routing.RouteState;
 import io.modelrollout.operator.routing.TrafficRouter;
@@ -12,11 +11,6 @@ import io.modelrollout.operator.routing.TrafficRouter;
  * weight in force is approximate and reported as such.
  */
 public class ReplicaRatioRouter implements TrafficRouter {
-  @Override
-  public TrafficProvider provider() {
-    return TrafficProvider.ReplicaRatio;
-  }
-
   @Override
   public RouteState apply(ModelDeployment md, RouteIntent intent) {
     return read(md, intent);
