@@ -11,6 +11,14 @@ import java.util.List;
 
 /** Steps and capacity of a canary rollout. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "(has(self.maxSurge) && self.maxSurge > 0) || (has(self.maxUnavailable) &&"
+            + " self.maxUnavailable > 0)",
+    message =
+        "maxSurge and maxUnavailable cannot both be 0: the canary needs either a pod above"
+            + " spec.replicas (maxSurge) or a stable pod it may take the place of"
+            + " (maxUnavailable)")
 public class CanarySpec {
   @Required
   @Size(min = 1, max = 50)
@@ -23,8 +31,17 @@ public class CanarySpec {
   @Default("1")
   @JsonPropertyDescription(
       "Pods allowed above spec.replicas during the rollout. 0 means the canary takes its pods"
-          + " from stable, so the rollout never needs extra capacity (GPU-friendly).")
+          + " from stable, so the rollout never needs extra capacity (GPU-friendly); it then"
+          + " needs maxUnavailable of at least 1.")
   public Integer maxSurge;
+
+  @Min(0)
+  @Default("0")
+  @JsonPropertyDescription(
+      "Ready pods the rollout may be short of spec.replicas while pods move from stable to"
+          + " the canary. Each side keeps at least one ready pod while it takes traffic, and"
+          + " its share of spec.replicas less this number.")
+  public Integer maxUnavailable;
 
   @Default("30s")
   @Size(max = 32)

@@ -71,8 +71,15 @@ public class ModelDeploymentStatus {
           + " to another revision or a retry action.")
   public String failedRevision;
 
-  @JsonPropertyDescription("Revisions waiting to be scaled down, with the time they will be.")
+  @JsonPropertyDescription(
+      "Revisions waiting to be scaled down: after a promotion at the time given; after a"
+          + " rollback or abort once stable is ready again, at the latest at the time given.")
   public List<ScaleDown> scaleDown = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Routes of a data plane the ModelDeployment no longer uses that could not be removed"
+          + " yet; the operator retries until they are gone.")
+  public List<StaleRoute> staleRoutes = new ArrayList<>();
 
   @Override
   public String toString() {
@@ -86,8 +93,16 @@ public class ModelDeploymentStatus {
   /** A revision pending scale-down. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ScaleDown {
+    @JsonPropertyDescription("The revision whose pods are to be removed.")
     public String revision;
+
+    @JsonPropertyDescription("When its pods are removed at the latest (RFC 3339).")
     public String at;
+
+    @JsonPropertyDescription(
+        "True when the pods go as soon as the stable revision is ready at full size (after a"
+            + " rollback, an abort or a superseded canary).")
+    public Boolean afterStableReady;
 
     public ScaleDown() {}
 
@@ -95,13 +110,49 @@ public class ModelDeploymentStatus {
       this.revision = revision;
       this.at = at;
     }
+
+    public ScaleDown(String revision, String at, boolean afterStableReady) {
+      this(revision, at);
+      this.afterStableReady = afterStableReady ? Boolean.TRUE : null;
+    }
   }
 
   /** A manual action the operator applied. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ActionRecord {
+    @JsonPropertyDescription("The value of the modelrollout.io/action annotation.")
     public String action;
+
+    @JsonPropertyDescription("When the action was applied (RFC 3339).")
     public String at;
+
+    @JsonPropertyDescription("What the action did, in a sentence.")
     public String message;
+
+    @JsonPropertyDescription(
+        "The resourceVersion of the ModelDeployment on which the annotation was seen.")
+    public String resourceVersion;
+
+    @JsonPropertyDescription(
+        "True while the annotation of this applied action is still to be removed; a"
+            + " reconcile that finds it then removes it without applying it again.")
+    public Boolean pending;
+  }
+
+  /** A route of a data plane no longer in use, still to be removed. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class StaleRoute {
+    @JsonPropertyDescription("The data plane (traffic provider) of the route.")
+    public String provider;
+
+    @JsonPropertyDescription("Why the last removal failed.")
+    public String message;
+
+    public StaleRoute() {}
+
+    public StaleRoute(String provider, String message) {
+      this.provider = provider;
+      this.message = message;
+    }
   }
 }

@@ -1,13 +1,14 @@
 package io.modelrollout.operator.controller;
 
+import io.modelrollout.operator.telemetry.RolloutMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.modelrollout.operator.api.GateSpec;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
-import io.modelrollout.operator.metrics.GateRunner;
-import io.modelrollout.operator.metrics.Measurement;
-import io.modelrollout.operator.metrics.MetricProvider;
+import io.modelrollout.operator.analysis.GateRunner;
+import io.modelrollout.operator.analysis.Measurement;
+import io.modelrollout.operator.analysis.MetricProvider;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,18 +40,7 @@ public class GateMeasurer {
     Map<String, Measurement> m =
         runner.measure(
             due, vars, g -> targets.target(g, md.getMetadata().getNamespace(), ctx.getClient()));
-    return new RolloutSnapshot(
-        s.generation(),
-        s.desiredVersion(),
-        s.desiredRevision(),
-        s.replicas(),
-        s.specPaused(),
-        s.policy(),
-        s.problems(),
-        s.live(),
-        s.status(),
-        s.action(),
-        m);
+    return s.withMeasurements(m);
   }
 
   /** Counts the evaluations the engine made from this snapshot's measurements. */
@@ -71,6 +61,7 @@ public class GateMeasurer {
     v.put("namespace", md.getMetadata().getNamespace());
     v.put("model", md.getSpec().model.name);
     v.put("version", version);
+    v.put("versionLabel", io.modelrollout.operator.resources.Labels.labelValue(version));
     v.put("revision", revision);
     v.put("variant", variant);
     return v;

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelrollout.operator.api.Durations;
 import io.modelrollout.operator.api.GateSpec;
-import io.modelrollout.operator.metrics.QueryTarget;
+import io.modelrollout.operator.analysis.QueryTarget;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;

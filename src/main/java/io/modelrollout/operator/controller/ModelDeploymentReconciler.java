@@ -13,19 +13,16 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modelrollout.operator.api.ModelDeployment;
-import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.resources.Labels;
-import io.modelrollout.operator.rollout.RolloutDecision;
-import io.modelrollout.operator.rollout.RolloutEngine;
-import io.modelrollout.operator.rollout.RolloutSnapshot;
-import io.modelrollout.operator.status.EventSpec;
-import io.modelrollout.operator.status.StatusEvents;
+import io.modelrollout.operator.telemetry.RolloutMetrics;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reconciles a ModelDeployment in a fixed order: read the world, validate, decide (pure engine),
- * apply owned objects, then write status and events only if something changed.
+ * The Java Operator SDK's entry point: runs a {@link ReconcileFlow} per event, hands failures to
+ * the {@link FailureHandler}, and leaves a ModelDeployment that is being deleted to the garbage
+ * collector (everything it owns carries its ownerReference).
  */
 @ControllerConfiguration(
     name = ModelDeploymentReconciler.NAME,
@@ -37,74 +34,32 @@ import java.util.concurrent.TimeUnit;
 public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   public static final String NAME = "modeldeployment";
 
-  private final WorldReader reader;
-  private final RolloutEngine engine;
-  private final GateMeasurer gates;
-  private final ResourceApplier applier = new ResourceApplier();
-  private final TrafficApplier traffic = new TrafficApplier();
-  private final StatusWriter writer = new StatusWriter();
-  private final EventRecorder events;
+  private final ReconcileFlow flow;
+  private final FailureHandler failures;
   private final RolloutMetrics metrics;
 
-  public ModelDeploymentReconciler(
-      WorldReader reader,
-      RolloutEngine engine,
-      GateMeasurer gates,
-      EventRecorder events,
-      RolloutMetrics metrics) {
-    this.reader = reader;
-    this.engine = engine;
-    this.gates = gates;
-    this.events = events;
+  public ModelDeploymentReconciler(ReconcileFlow flow, RolloutMetrics metrics) {
+    this.flow = flow;
+    this.failures = new FailureHandler(flow);
     this.metrics = metrics;
   }
 
   @Override
   public UpdateControl<ModelDeployment> reconcile(
       ModelDeployment md, Context<ModelDeployment> ctx) {
+    if (md.getMetadata().getDeletionTimestamp() != null) {
+      return UpdateControl.noUpdate();
+    }
     metrics.reconciled(md.getMetadata().getNamespace(), md.getMetadata().getName());
-    RolloutSnapshot observed = reader.read(md, ctx);
-    RolloutSnapshot snapshot = gates.measure(md, observed, engine.gatesDue(observed), ctx);
-    RolloutDecision decision = engine.decide(snapshot);
-    ModelDeployment current = md;
-    if (decision.actionConsumed()) {
-      current = writer.removeAction(md, snapshot.action(), ctx);
-    }
-    ModelDeploymentStatus status = decision.status();
-    if (decision.applyResources()) {
-      applier.apply(
-          md,
-          snapshot.desiredRevision(),
-          decision,
-          TrafficApplier.entrySelector(md, decision),
-          ctx);
-      traffic.apply(md, snapshot, decision, status, ctx);
-      status.selector =
-          Labels.NAME
-              + "="
-              + md.getMetadata().getName()
-              + ","
-              + Labels.REVISION
-              + "="
-              + decision.stableRevision();
-    }
-    if (StatusWriter.changed(md.getStatus(), status)) {
-      writer.write(current, status, ctx);
-      List<EventSpec> happened = StatusEvents.between(md.getStatus(), status);
-      happened.forEach(e -> events.emit(ctx.getClient(), md, e));
-      metrics.record(
-          md.getMetadata().getNamespace(),
-          md.getMetadata().getName(),
-          md.getStatus(),
-          status,
-          happened);
-      gates.recordMetrics(md, snapshot, status);
+    Duration next;
+    try {
+      next = flow.run(md, ctx);
+      failures.succeeded(md);
+    } catch (RuntimeException e) {
+      next = failures.handle(md, ctx, e);
     }
     UpdateControl<ModelDeployment> control = UpdateControl.noUpdate();
-    if (decision.requeueAfter() != null) {
-      control.rescheduleAfter(decision.requeueAfter().toMillis());
-    }
-    return control;
+    return next == null ? control : control.rescheduleAfter(next.toMillis());
   }
 
   @Override

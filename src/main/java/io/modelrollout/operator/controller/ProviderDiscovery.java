@@ -1,6 +1,8 @@
 package io.modelrollout.operator.controller;
 
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelrollout.operator.api.TrafficProvider;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +10,11 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Which data planes the cluster serves, from API discovery, cached for a minute. */
+/**
+ * Which data planes the cluster serves, from API discovery, cached for a minute. Only an answer
+ * is cached: a discovery error (other than "not found") is not "the API is not installed", so it
+ * fails the reconcile, which is retried.
+ */
 public class ProviderDiscovery {
   private static final Duration TTL = Duration.ofSeconds(60);
   private final Clock clock;
@@ -36,11 +42,15 @@ public class ProviderDiscovery {
   }
 
   private static boolean serves(KubernetesClient client, String groupVersion, String plural) {
+    APIResourceList list;
     try {
-      var list = client.getApiResources(groupVersion);
-      return list != null && list.getResources().stream().anyMatch(r -> plural.equals(r.getName()));
-    } catch (RuntimeException e) {
-      return false;
+      list = client.getApiResources(groupVersion);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return false;
+      }
+      throw new ApplyException("discover whether the cluster serves " + groupVersion, e);
     }
+    return list != null && list.getResources().stream().anyMatch(r -> plural.equals(r.getName()));
   }
 }

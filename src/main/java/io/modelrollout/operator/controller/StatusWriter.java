@@ -3,30 +3,25 @@ package io.modelrollout.operator.controller;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.resources.Labels;
-import io.modelrollout.operator.resources.RevisionHash;
-import java.util.Objects;
+import io.modelrollout.operator.support.Json;
 
 /**
- * Writes status (server-side apply on the status subresource, guarded by resourceVersion) only when
- * it changed, and removes a handled action annotation.
+ * Writes status by server-side apply on the status subresource, without a resourceVersion: the
+ * operator owns status, so a spec edited meanwhile is no conflict (the edit triggers the next
+ * reconcile). Removes a handled action annotation, only if it still holds the handled value.
  */
 public class StatusWriter {
 
   public static boolean changed(ModelDeploymentStatus before, ModelDeploymentStatus after) {
-    if (before == null) {
-      return after != null;
-    }
-    return !Objects.equals(RevisionHash.canonicalJson(before), RevisionHash.canonicalJson(after));
+    return before == null ? after != null : !Json.same(before, after);
   }
 
-  /**
-   * Patches the status; a conflict (someone changed the object) fails the reconcile for a retry.
-   */
   public ModelDeployment write(
       ModelDeployment md, ModelDeploymentStatus status, Context<ModelDeployment> ctx) {
     ModelDeployment patch = new ModelDeployment();
@@ -34,7 +29,6 @@ public class StatusWriter {
         new ObjectMetaBuilder()
             .withName(md.getMetadata().getName())
             .withNamespace(md.getMetadata().getNamespace())
-            .withResourceVersion(md.getMetadata().getResourceVersion())
             .build());
     patch.setStatus(status);
     ModelDeployment updated =
@@ -62,7 +56,7 @@ public class StatusWriter {
         "[{\"op\":\"test\",\"path\":\""
             + path
             + "\",\"value\":"
-            + io.fabric8.kubernetes.client.utils.Serialization.asJson(value)
+            + Serialization.asJson(value)
             + "},{\"op\":\"remove\",\"path\":\""
             + path
             + "\"}]";

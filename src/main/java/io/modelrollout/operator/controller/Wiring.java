@@ -1,8 +1,9 @@
 package io.modelrollout.operator.controller;
 
+import io.modelrollout.operator.telemetry.RolloutMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.modelrollout.operator.metrics.MetricProvider;
-import io.modelrollout.operator.metrics.prometheus.PrometheusProvider;
+import io.modelrollout.operator.analysis.MetricProvider;
+import io.modelrollout.operator.analysis.prometheus.PrometheusProvider;
 import io.modelrollout.operator.rollout.RolloutEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -45,11 +46,15 @@ public class Wiring {
   /** Builds a reconciler; tests call this with their own clock, provider and registry. */
   public static ModelDeploymentReconciler create(
       Clock clock, OperatorSettings settings, MetricProvider provider, RolloutMetrics metrics) {
-    return new ModelDeploymentReconciler(
-        new WorldReader(settings, new ProviderDiscovery(clock)),
-        new RolloutEngine(clock),
-        new GateMeasurer(provider, metrics, new GateTargets(settings)),
-        new EventRecorder(clock),
-        metrics);
+    ReconcileFlow flow =
+        new ReconcileFlow(
+            new WorldReader(new ProviderDiscovery(clock)),
+            settings,
+            new RolloutEngine(clock),
+            new GateMeasurer(provider, metrics, new GateTargets(settings)),
+            new EventRecorder(clock),
+            metrics,
+            clock);
+    return new ModelDeploymentReconciler(flow, metrics);
   }
 }

@@ -1,5 +1,6 @@
 package io.modelrollout.operator.controller;
 
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -7,30 +8,30 @@ import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentSpec;
 import io.modelrollout.operator.api.RolloutPolicy;
 import io.modelrollout.operator.api.RolloutPolicySpec;
+import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.resources.Labels;
 import io.modelrollout.operator.resources.RevisionHash;
 import io.modelrollout.operator.rollout.LiveRevision;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
-import io.modelrollout.operator.validation.SpecValidator;
+import io.modelrollout.operator.routing.RouteObservation;
+import io.modelrollout.operator.routing.TrafficRouters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
-/** Reads the world of one ModelDeployment into a snapshot (step 1 of a reconcile). */
+/** Reads the world of one ModelDeployment (step 1 of a reconcile), and builds the snapshot. */
 public class WorldReader {
-  private final OperatorSettings settings;
   private final ProviderDiscovery discovery;
 
-  public WorldReader(OperatorSettings settings, ProviderDiscovery discovery) {
-    this.settings = settings;
+  public WorldReader(ProviderDiscovery discovery) {
     this.discovery = discovery;
   }
 
-  /** The snapshot, without gate measurements; validation problems included. */
-  public RolloutSnapshot read(ModelDeployment md, Context<ModelDeployment> ctx) {
+  /** Everything the later steps need; reads the informer caches, discovery and the route. */
+  public Observed read(ModelDeployment md, Context<ModelDeployment> ctx) {
     ModelDeploymentSpec spec = md.getSpec();
-    String ns = md.getMetadata().getNamespace();
     String missing = null;
     RolloutPolicySpec policy = null;
     if (spec.rollout != null && spec.rollout.policyRef != null) {
@@ -44,32 +45,43 @@ public class WorldReader {
     } else if (spec.rollout != null) {
       policy = spec.rollout.policy;
     }
-    SpecValidator.World world =
-        new SpecValidator.World(
-            ns,
-            policy,
-            missing,
-            discovery.installed(ctx.getClient()),
-            settings.defaultPrometheus());
-    List<String> problems = SpecValidator.validate(spec, world);
+    Set<TrafficProvider> installed = discovery.installed(ctx.getClient());
+    TrafficProvider provider = Applier.provider(md);
+    RouteObservation route =
+        installed.contains(provider)
+            ? TrafficRouters.forProvider(provider, ctx.getClient()).observe(md)
+            : RouteObservation.NONE;
+    Map<String, Service> services = new LinkedHashMap<>();
+    ctx.getSecondaryResources(Service.class)
+        .forEach(s -> services.put(s.getMetadata().getName(), s));
+    return new Observed(
+        md, policy, missing, installed, provider, route, deployments(ctx), Map.copyOf(services));
+  }
+
+  /** The snapshot the engine decides from, with the validation problems found. */
+  public static RolloutSnapshot snapshot(Observed o, List<String> problems) {
+    ModelDeployment md = o.md();
+    ModelDeploymentSpec spec = md.getSpec();
     String revision = problems.isEmpty() || spec.template != null ? safeHash(spec) : null;
     Map<String, String> annotations = md.getMetadata().getAnnotations();
     return new RolloutSnapshot(
         md.getMetadata().getGeneration() == null ? 0 : md.getMetadata().getGeneration(),
+        md.getMetadata().getResourceVersion(),
         spec.model == null ? null : spec.model.version,
         revision,
         spec.replicasOrDefault(),
         spec.pausedOrDefault(),
-        policy,
+        o.policy(),
+        o.provider() == TrafficProvider.ReplicaRatio,
         problems,
-        live(ctx),
+        live(o.deployments()),
         md.getStatus(),
         annotations == null ? null : annotations.get(Labels.ACTION_ANNOTATION),
         Map.of());
   }
 
   /** The Deployments of the ModelDeployment by revision. */
-  public static Map<String, Deployment> deployments(Context<ModelDeployment> ctx) {
+  static Map<String, Deployment> deployments(Context<ModelDeployment> ctx) {
     Map<String, Deployment> out = new LinkedHashMap<>();
     for (Deployment d : ctx.getSecondaryResources(Deployment.class)) {
       Map<String, String> labels = d.getMetadata().getLabels();
@@ -78,20 +90,21 @@ public class WorldReader {
         out.put(rev, d);
       }
     }
-    return out;
+    return Map.copyOf(out);
   }
 
-  private static Map<String, LiveRevision> live(Context<ModelDeployment> ctx) {
+  private static Map<String, LiveRevision> live(Map<String, Deployment> deployments) {
     Map<String, LiveRevision> out = new LinkedHashMap<>();
-    deployments(ctx)
-        .forEach(
-            (rev, d) -> {
-              var st = d.getStatus();
-              int ready = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
-              int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-              String version = d.getMetadata().getLabels().get(Labels.VERSION);
-              out.put(rev, new LiveRevision(rev, version, replicas, ready, failed(d)));
-            });
+    deployments.forEach(
+        (rev, d) -> {
+          var st = d.getStatus();
+          int ready = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
+          int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+          String version = d.getMetadata().getLabels().get(Labels.VERSION);
+          // pods above spec.replicas are on their way out, whatever the status still says
+          int serving = Math.min(ready, replicas);
+          out.put(rev, new LiveRevision(rev, version, replicas, serving, failed(d)));
+        });
     return out;
   }
 

@@ -41,13 +41,4 @@ public final class RevisionHash {
       throw new IllegalStateException("cannot hash the spec", e);
     }
   }
-
-  /** Serializes a value with sorted keys; used to compare statuses. */
-  public static String canonicalJson(Object value) {
-    try {
-      return SORTED.writeValueAsString(SORTED.convertValue(value, Object.class));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -1,23 +1,28 @@
 package io.modelrollout.operator.rollout;
 
+import io.modelrollout.operator.api.Durations;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.Verdict;
 import io.modelrollout.operator.status.Reasons;
-import io.modelrollout.operator.status.StatusSummary;
+import io.modelrollout.operator.status.StatusAggregator;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
-/** Why a rollout waits for a person or for data, in words, for the Paused condition (pure). */
+/** Why a rollout waits for a person, for data or for pods, in words (pure). */
 final class Pauses {
   private Pauses() {}
 
-  static StatusSummary.Facts facts(
+  static StatusAggregator.Facts facts(
       RolloutSnapshot s,
       ModelDeploymentStatus st,
       RolloutPlan plan,
       Phase previousPhase,
-      boolean held) {
+      boolean held,
+      Instant now,
+      Duration progressDeadline) {
     String reason = null;
     String message = null;
     String waiting = held ? "version " + s.desiredVersion() + " waits to roll out: " : "";
@@ -27,6 +32,12 @@ final class Pauses {
     } else if (Boolean.TRUE.equals(st.userPaused)) {
       reason = Reasons.USER_PAUSED;
       message = waiting + "paused by the pause action; annotate with modelrollout.io/action=resume";
+    } else if (s.replicas() == 0 && (held || st.canary != null)) {
+      reason = Reasons.SCALED_TO_ZERO;
+      message =
+          (held ? waiting : "version " + st.canary.version + " holds its step: ")
+              + "spec.replicas is 0, so no pod can be checked; the rollout goes on when the"
+              + " ModelDeployment is scaled up";
     } else if (st.canary != null) {
       Stage stage = plan.stage(st.currentStepIndex);
       Optional<GateStatus> failed = first(st, Verdict.Fail);
@@ -44,16 +55,11 @@ final class Pauses {
                 + "; automatic rollback is off: promote or abort";
       } else if (stage instanceof Stage.Analysis && inconclusive.isPresent()) {
         reason = Reasons.GATE_INCONCLUSIVE;
-        message =
-            "gate "
-                + inconclusive.get().name
-                + " is inconclusive ("
-                + inconclusive.get().message
-                + "); the rollout waits and never promotes on missing data";
+        message = inconclusive(inconclusive.get(), st, now, progressDeadline);
       }
     }
     LiveRevision stable = s.live().get(st.stable.revision);
-    return new StatusSummary.Facts(
+    return new StatusAggregator.Facts(
         s.generation(),
         s.replicas(),
         s.desiredRevision(),
@@ -62,6 +68,33 @@ final class Pauses {
         reason,
         message,
         held ? s.desiredVersion() : null);
+  }
+
+  /** Says which query returned nothing, and for how long once past the progress deadline. */
+  private static String inconclusive(
+      GateStatus g, ModelDeploymentStatus st, Instant now, Duration progressDeadline) {
+    String base =
+        "gate " + g.name + " is inconclusive (" + g.message + "); the rollout waits and never"
+            + " promotes on missing data";
+    if (st.stepStartedAt == null) {
+      return base;
+    }
+    Duration waited = Duration.between(Instant.parse(st.stepStartedAt), now);
+    if (waited.compareTo(progressDeadline) < 0) {
+      return base;
+    }
+    return "gate "
+        + g.name
+        + " has had no usable value for "
+        + Durations.format(waited)
+        + ", longer than progressDeadline "
+        + Durations.format(progressDeadline)
+        + " ("
+        + g.message
+        + "); the query as sent: "
+        + g.query
+        + " — check that it matches the series (pods carry modelrollout.io/version as"
+        + " {{versionLabel}}); the rollout waits and never promotes on missing data";
   }
 
   private static Optional<GateStatus> first(ModelDeploymentStatus st, Verdict v) {

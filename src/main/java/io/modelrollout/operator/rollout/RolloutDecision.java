@@ -1,27 +1,47 @@
 package io.modelrollout.operator.rollout;
 
 import io.modelrollout.operator.api.ModelDeploymentStatus;
+import io.modelrollout.operator.status.StatusAggregator;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
  * What the reconciler must make true: pods per revision (revisions not listed are deleted), which
- * revision each Service selects, the canary weight, mirror and header route, the new status and
- * when to look again.
+ * revision each Service selects, the traffic split, the rollout part of the new status with the
+ * facts its conditions are derived from, and when to look again.
  *
+ * @param status the rollout state; conditions, phase and weights in force are aggregated later
  * @param applyResources false when the spec is invalid: nothing that runs may change
- * @param actionConsumed the action annotation was handled and must be removed
+ * @param actionConsumed the action annotation was handled (now or before) and must be removed
  * @param requeueAfter when a wait ends, or null when only events matter
  */
 public record RolloutDecision(
     ModelDeploymentStatus status,
+    StatusAggregator.Facts facts,
     Map<String, Integer> replicas,
     String stableRevision,
     String canaryRevision,
-    int canaryWeight,
-    int mirrorPercent,
-    List<RouteMatchSpec> canaryMatches,
+    Split split,
     boolean applyResources,
     boolean actionConsumed,
-    Duration requeueAfter) {}
+    Duration requeueAfter) {
+
+  /** The canary's weight in this decision. */
+  public int canaryWeight() {
+    return split.canaryWeight();
+  }
+
+  /** The decision with another status (after aggregation). */
+  public RolloutDecision withStatus(ModelDeploymentStatus st) {
+    return new RolloutDecision(
+        st,
+        facts,
+        replicas,
+        stableRevision,
+        canaryRevision,
+        split,
+        applyResources,
+        actionConsumed,
+        requeueAfter);
+  }
+}

@@ -11,23 +11,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stages of a policy and the pod counts and weight each implies. Pause and analysis stages keep
- * the shape of the last traffic stage before them.
+ * The stages of a policy and what each asks of the canary: a weight and, for blue-green, a fixed
+ * number of pods. Pause and analysis stages keep the target of the last traffic stage before them.
  *
- * @param surge pods allowed above spec.replicas (canary maxSurge; blue-green needs full surge)
+ * @param surge pods allowed above spec.replicas (canary maxSurge)
+ * @param unavailable ready pods the canary may take from stable (canary maxUnavailable)
+ * @param atomic blue-green and no policy: weight 0 or 100, stable at full size until promotion
  */
 public record RolloutPlan(
-    List<Stage> stages, int surge, boolean keepStableFull, Duration scaleDownDelay) {
+    List<Stage> stages, int surge, int unavailable, boolean atomic, Duration scaleDownDelay) {
 
   static final Duration DEFAULT_SCALE_DOWN_DELAY = Duration.ofSeconds(30);
 
-  /** Pods and weight of a stage. */
-  public record Shape(int canaryReplicas, int stableReplicas, int weight) {}
+  /**
+   * What a stage asks for.
+   *
+   * @param canaryPods fixed canary pods (blue-green preview and switch), or null to follow the
+   *     weight
+   */
+  public record Target(int weight, Integer canaryPods) {}
 
   /** The plan of a policy; a null policy replaces the stable revision once the new one is ready. */
   public static RolloutPlan of(RolloutPolicySpec policy) {
     if (policy == null) {
-      return new RolloutPlan(List.of(new Stage.Promote()), 0, true, DEFAULT_SCALE_DOWN_DELAY);
+      return new RolloutPlan(List.of(new Stage.Promote()), 0, 0, true, DEFAULT_SCALE_DOWN_DELAY);
     }
     if (policy.strategy == RolloutStrategy.BlueGreen) {
       return blueGreen(policy.blueGreen == null ? new BlueGreenSpec() : policy.blueGreen);
@@ -55,9 +62,10 @@ public record RolloutPlan(
     }
     stages.add(new Stage.Promote());
     int surge = c == null || c.maxSurge == null ? 1 : c.maxSurge;
+    int unavailable = c == null || c.maxUnavailable == null ? 0 : c.maxUnavailable;
     Duration delay =
         Durations.parseOr(c == null ? null : c.scaleDownDelay, DEFAULT_SCALE_DOWN_DELAY);
-    return new RolloutPlan(List.copyOf(stages), surge, false, delay);
+    return new RolloutPlan(List.copyOf(stages), surge, unavailable, false, delay);
   }
 
   private static RolloutPlan blueGreen(BlueGreenSpec b) {
@@ -75,7 +83,7 @@ public record RolloutPlan(
     }
     stages.add(new Stage.Promote());
     Duration delay = Durations.parseOr(b.scaleDownDelay, DEFAULT_SCALE_DOWN_DELAY);
-    return new RolloutPlan(List.copyOf(stages), 0, true, delay);
+    return new RolloutPlan(List.copyOf(stages), 0, 0, true, delay);
   }
 
   private static List<RouteMatchSpec> matches(CanaryStep.HeaderRoute r) {
@@ -121,31 +129,33 @@ public record RolloutPlan(
     return stages.size() - 1;
   }
 
-  /** Pods and weight at {@code index} for {@code replicas} desired pods. */
-  public Shape shape(int index, int replicas) {
+  /** The pod arithmetic of this plan for {@code replicas} desired pods. */
+  public Capacity capacity(int replicas) {
+    return new Capacity(replicas, surge, unavailable, atomic);
+  }
+
+  /** What the stage at {@code index} asks for (the last traffic stage at or before it). */
+  public Target target(int index) {
     for (int i = clampIndex(index); i >= 0; i--) {
       Stage s = stages.get(i);
       if (s instanceof Stage.Weight w) {
-        return weighted(w.percent(), replicas);
+        return new Target(w.percent(), null);
       } else if (s instanceof Stage.Preview p) {
-        return new Shape(p.replicas(), replicas, 0);
+        return new Target(0, p.replicas());
       } else if (s instanceof Stage.Switch || s instanceof Stage.Promote) {
-        return new Shape(replicas, stableBeside(replicas, replicas), 100);
+        return new Target(100, null);
       }
     }
-    return weighted(0, replicas);
+    return new Target(0, null);
   }
 
-  private Shape weighted(int percent, int replicas) {
-    int canary = replicas == 0 ? 0 : Math.max(1, (int) Math.ceil(replicas * percent / 100.0));
-    return new Shape(canary, stableBeside(canary, replicas), percent);
-  }
-
-  /** Stable pods beside {@code canary} canary pods, within maxSurge. */
-  private int stableBeside(int canary, int replicas) {
-    if (keepStableFull) {
-      return replicas;
+  /** The canary's and stable's pod goals at a target for {@code replicas} desired pods. */
+  public Capacity.Pods goals(Target t, int replicas) {
+    Capacity c = capacity(replicas);
+    if (replicas == 0) {
+      return new Capacity.Pods(0, 0);
     }
-    return Math.max(0, Math.min(replicas, replicas + surge - canary));
+    int canary = t.canaryPods() != null ? t.canaryPods() : c.canaryTarget(t.weight());
+    return new Capacity.Pods(c.stableTarget(t.weight()), canary);
   }
 }

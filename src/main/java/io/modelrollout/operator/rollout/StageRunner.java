@@ -4,9 +4,9 @@ import io.modelrollout.operator.api.GateSpec;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.api.Verdict;
-import io.modelrollout.operator.metrics.GateEvaluator;
-import io.modelrollout.operator.metrics.GateSchedule;
-import io.modelrollout.operator.metrics.Measurement;
+import io.modelrollout.operator.analysis.GateEvaluator;
+import io.modelrollout.operator.analysis.GateSchedule;
+import io.modelrollout.operator.analysis.Measurement;
 import io.modelrollout.operator.status.Reasons;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,14 +30,26 @@ final class StageRunner {
 
   private final RolloutSnapshot snapshot;
   private final RolloutPlan plan;
+  private final Placement placement;
   private final Instant now;
   private final Duration progressDeadline;
+  private final int previousWeight;
 
-  StageRunner(RolloutSnapshot snapshot, RolloutPlan plan, Instant now, Duration progressDeadline) {
+  /**
+   * @param previousWeight the canary weight in force before this reconcile
+   */
+  StageRunner(
+      RolloutSnapshot snapshot,
+      RolloutPlan plan,
+      Instant now,
+      Duration progressDeadline,
+      int previousWeight) {
     this.snapshot = snapshot;
     this.plan = plan;
+    this.placement = new Placement(snapshot, plan);
     this.now = now;
     this.progressDeadline = progressDeadline;
+    this.previousWeight = previousWeight;
   }
 
   Result run(ModelDeploymentStatus st, int index, boolean forced) {
@@ -58,30 +70,56 @@ final class StageRunner {
     return scaled(st, stage, index, started, forced);
   }
 
-  /** Weight, preview, switch and promote stages: done once the canary has its ready pods. */
+  /**
+   * Weight, preview, switch and promote stages: done once the stage's weight is in force (the
+   * ready pods of both sides carry it) and the canary has a ready pod; a preview once the canary
+   * has its pods.
+   */
   private Result scaled(
       ModelDeploymentStatus st, Stage stage, int index, Instant started, boolean forced) {
     if (forced && !(stage instanceof Stage.Promote)) {
       return new Done();
     }
-    int want = plan.shape(index, snapshot.replicas()).canaryReplicas();
+    RolloutPlan.Target target = plan.target(index);
     int ready = snapshot.readyOf(st.canary.revision);
-    if (ready >= want) {
+    int want = placement.canaryGoal(index);
+    boolean done;
+    if (target.canaryPods() != null) {
+      done = ready >= target.canaryPods();
+    } else {
+      int weight = placement.weight(st.stable, st.canary, index, previousWeight);
+      done = weight == target.weight() && ready >= Math.max(1, minReady(target.weight()));
+    }
+    if (done) {
       return new Done();
     }
     Instant deadline = started.plus(progressDeadline);
     if (!now.isBefore(deadline)) {
       return new Fail(
-          Reasons.PROGRESS_DEADLINE_EXCEEDED,
-          String.format(
-              "version %s had %d/%d ready pods at step '%s' after %s",
-              st.canary.version,
-              ready,
-              want,
-              stage.describe(),
-              io.modelrollout.operator.api.Durations.format(progressDeadline)));
+          Reasons.PROGRESS_DEADLINE_EXCEEDED, deadlineMessage(st, stage, index, ready, want));
     }
     return new Wait(deadline);
+  }
+
+  private int minReady(int weight) {
+    return placement.capacity().minReady(weight);
+  }
+
+  private String deadlineMessage(
+      ModelDeploymentStatus st, Stage stage, int index, int ready, int want) {
+    String after = io.modelrollout.operator.api.Durations.format(progressDeadline);
+    int weight = plan.target(index).weight();
+    int stableReady = snapshot.readyOf(st.stable.revision);
+    int stableNeeds = minReady(100 - weight);
+    if (ready >= want && stableReady < stableNeeds) {
+      return String.format(
+          "the stable version %s had %d ready pods at step '%s' after %s; %d needed to take %d%%"
+              + " of the traffic",
+          st.stable.version, stableReady, stage.describe(), after, stableNeeds, 100 - weight);
+    }
+    return String.format(
+        "version %s had %d/%d ready pods at step '%s' after %s",
+        st.canary.version, ready, want, stage.describe(), after);
   }
 
   private Result analyse(ModelDeploymentStatus st, Stage.Analysis a, Instant started) {
@@ -135,7 +173,7 @@ final class StageRunner {
   static String describeFailure(GateStatus g) {
     StringBuilder sb = new StringBuilder("gate ").append(g.name).append(" failed");
     if (g.value != null) {
-      sb.append(": value ").append(io.modelrollout.operator.metrics.Thresholds.fmt(g.value));
+      sb.append(": value ").append(io.modelrollout.operator.analysis.Thresholds.fmt(g.value));
       sb.append(", threshold ").append(g.threshold);
     }
     if (g.message != null && g.value == null) {

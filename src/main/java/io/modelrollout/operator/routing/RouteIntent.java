@@ -1,21 +1,37 @@
 package io.modelrollout.operator.routing;
 
 import io.modelrollout.operator.rollout.RouteMatchSpec;
+import io.modelrollout.operator.rollout.Split;
 import java.util.List;
 
 /**
- * What the route should carry: the canary's weight, a mirror percentage and header matches, with
- * the readiness of both sides so a router never sends traffic to a side with no ready pods.
+ * What the route should carry (a {@link Split} between the stable and canary Services), with the
+ * readiness of both sides so a router never sends traffic to a side with no ready pods.
  */
 public record RouteIntent(
     String stableService,
     String canaryService,
     int port,
-    int canaryWeight,
-    int mirrorPercent,
-    List<RouteMatchSpec> canaryMatches,
+    Split split,
     int stableReady,
     int canaryReady) {
+
+  public int canaryWeight() {
+    return split.canaryWeight();
+  }
+
+  public int mirrorPercent() {
+    return split.mirrorPercent();
+  }
+
+  public List<RouteMatchSpec> canaryMatches() {
+    return split.matches();
+  }
+
+  /** The same services and readiness with another split. */
+  public RouteIntent with(Split other) {
+    return new RouteIntent(stableService, canaryService, port, other, stableReady, canaryReady);
+  }
 
   /**
    * The intent with weights only where pods are ready: no weight, mirror or matches to a canary
@@ -23,18 +39,16 @@ public record RouteIntent(
    */
   public RouteIntent safe() {
     if (canaryReady <= 0) {
-      return new RouteIntent(
-          stableService, canaryService, port, 0, 0, List.of(), stableReady, canaryReady);
+      return with(Split.STABLE_ONLY);
     }
-    if (stableReady <= 0 && canaryWeight > 0) {
-      return new RouteIntent(
-          stableService, canaryService, port, 100, 0, canaryMatches, stableReady, canaryReady);
+    if (stableReady <= 0 && canaryWeight() > 0) {
+      return with(new Split(100, 0, canaryMatches()));
     }
     return this;
   }
 
   /** True when nothing but stable takes traffic: the route then has a single backend. */
   public boolean stableOnly() {
-    return canaryWeight == 0 && mirrorPercent == 0 && canaryMatches.isEmpty();
+    return split.stableOnly();
   }
 }

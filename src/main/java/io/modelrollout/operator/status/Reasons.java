@@ -27,6 +27,10 @@ public final class Reasons {
   public static final String NOT_PAUSED = "NotPaused";
   public static final String STABLE_FAILING = "StableFailing";
   public static final String HEALTHY = "Healthy";
+  public static final String INITIALIZING = "Initializing";
+  public static final String SCALED_TO_ZERO = "ScaledToZero";
+  public static final String RECONCILE_FAILED = "ReconcileFailed";
+  public static final String ROUTE_REMOVAL_FAILED = "RouteRemovalFailed";
 
   private Reasons() {}
 }

@@ -5,7 +5,7 @@ import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.HistoryEntry;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.api.Verdict;
-import io.modelrollout.operator.metrics.Thresholds;
+import io.modelrollout.operator.analysis.Thresholds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +21,8 @@ public final class StatusEvents {
     ModelDeploymentStatus o = old == null ? new ModelDeploymentStatus() : old;
     List<EventSpec> out = new ArrayList<>();
     invalidSpec(o, now, out);
+    reconcileFailed(o, now, out);
+    staleRoutes(o, now, out);
     action(o, now, out);
     history(o, now, out);
     String oldCanary = o.canary == null ? null : o.canary.revision;
@@ -66,6 +68,34 @@ public final class StatusEvents {
         && after.isTrue()
         && (before == null || !before.isTrue() || !Objects.equals(before.message, after.message))) {
       out.add(EventSpec.warning(Reasons.INVALID_SPEC, after.message));
+    }
+  }
+
+  private static void reconcileFailed(
+      ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
+    Condition before = Conditions.find(o.conditions, Condition.DEGRADED);
+    Condition after = Conditions.find(n.conditions, Condition.DEGRADED);
+    if (after != null
+        && after.isTrue()
+        && Reasons.RECONCILE_FAILED.equals(after.reason)
+        && (before == null
+            || !before.isTrue()
+            || !Reasons.RECONCILE_FAILED.equals(before.reason)
+            || !Objects.equals(before.message, after.message))) {
+      out.add(EventSpec.warning(Reasons.RECONCILE_FAILED, after.message));
+    }
+  }
+
+  private static void staleRoutes(
+      ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
+    for (var r : n.staleRoutes) {
+      boolean known =
+          o.staleRoutes.stream()
+              .anyMatch(
+                  x -> Objects.equals(x.provider, r.provider) && Objects.equals(x.message, r.message));
+      if (!known) {
+        out.add(EventSpec.warning(Reasons.ROUTE_REMOVAL_FAILED, r.message));
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.modelrollout.operator.validation;
 
+import io.modelrollout.operator.analysis.QueryTemplate;
 import io.modelrollout.operator.api.CanaryStep;
 import io.modelrollout.operator.api.Durations;
 import io.modelrollout.operator.api.GateSpec;
@@ -7,6 +8,8 @@ import io.modelrollout.operator.api.ModelDeploymentSpec;
 import io.modelrollout.operator.api.RolloutPolicySpec;
 import io.modelrollout.operator.api.RolloutStrategy;
 import io.modelrollout.operator.api.TrafficProvider;
+import io.modelrollout.operator.rollout.Capacity;
+import io.modelrollout.operator.rollout.RolloutPlan;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,13 +30,16 @@ public final class SpecValidator {
    * @param missingPolicy name of a referenced RolloutPolicy that does not exist, or null
    * @param installedProviders data planes whose route API the cluster serves
    * @param defaultPrometheus the operator's default Prometheus address, or null
+   * @param routeConflict why the route under the ModelDeployment's name is left alone (someone
+   *     else's object), or null
    */
   public record World(
       String namespace,
       RolloutPolicySpec policy,
       String missingPolicy,
       Set<TrafficProvider> installedProviders,
-      String defaultPrometheus) {}
+      String defaultPrometheus,
+      String routeConflict) {}
 
   public static List<String> validate(ModelDeploymentSpec spec, World world) {
     List<String> problems = new ArrayList<>();
@@ -61,6 +67,10 @@ public final class SpecValidator {
     }
     if (world.policy() != null) {
       policy(world.policy(), world.defaultPrometheus(), problems::add);
+      capacity(world.policy(), spec.replicasOrDefault(), problems::add);
+    }
+    if (world.routeConflict() != null) {
+      problems.add(world.routeConflict());
     }
     TrafficProvider provider =
         spec.traffic == null ? TrafficProvider.ReplicaRatio : spec.traffic.providerOrDefault();
@@ -106,7 +116,14 @@ public final class SpecValidator {
       duration("gate " + g.name + " initialDelay", g.initialDelay, problems);
       if (g.prometheus == null || blank(g.prometheus.query)) {
         problems.accept("gate " + g.name + " needs prometheus.query");
-      } else if (blank(g.prometheus.address) && blank(defaultPrometheus)) {
+      } else {
+        QueryTemplate.problems(g.prometheus.query)
+            .forEach(m -> problems.accept("gate " + g.name + " query: " + m));
+      }
+      if (g.prometheus != null
+          && !blank(g.prometheus.query)
+          && blank(g.prometheus.address)
+          && blank(defaultPrometheus)) {
         problems.accept(
             "gate "
                 + g.name
@@ -132,6 +149,48 @@ public final class SpecValidator {
       duration("blueGreen.scaleDownDelay", p.blueGreen.scaleDownDelay, problems);
       gateRefs(p.blueGreen.prePromotionGates, gates, problems);
       gateRefs(p.blueGreen.postPromotionGates, gates, problems);
+    }
+  }
+
+  /**
+   * Rejects a weight the pods can never carry: with replicas 1 and maxSurge 0, stable and canary
+   * cannot each have a pod, so any split would silently become 0% or 100%.
+   */
+  static void capacity(RolloutPolicySpec p, int replicas, Consumer<String> problems) {
+    if (p.strategy != RolloutStrategy.Canary || p.canary == null || p.canary.steps == null) {
+      return;
+    }
+    RolloutPlan plan;
+    try {
+      plan = RolloutPlan.of(p);
+    } catch (IllegalArgumentException e) {
+      return; // a bad duration, reported on its own
+    }
+    if (plan.surge() == 0 && plan.unavailable() == 0) {
+      problems.accept(
+          "canary.maxSurge and canary.maxUnavailable cannot both be 0: the canary needs either a"
+              + " pod above spec.replicas or a stable pod it may take the place of");
+      return;
+    }
+    Capacity c = plan.capacity(replicas);
+    for (CanaryStep s : p.canary.steps) {
+      if (s.setWeight != null && !c.feasible(s.setWeight)) {
+        problems.accept(
+            String.format(
+                "replicas %d with canary.maxSurge %d and maxUnavailable %d cannot run step"
+                    + " 'setWeight %d': the stable and the canary revision each need a ready pod"
+                    + " to split traffic (%d pods), and only %d may run; set canary.maxSurge to"
+                    + " %d or more, or replicas to %d or more",
+                replicas,
+                plan.surge(),
+                plan.unavailable(),
+                s.setWeight,
+                c.minReady(s.setWeight) + c.minReady(100 - s.setWeight),
+                replicas + plan.surge(),
+                plan.surge() + 1,
+                replicas + 1));
+        return;
+      }
     }
   }
 

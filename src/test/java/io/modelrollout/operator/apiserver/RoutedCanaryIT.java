@@ -11,7 +11,7 @@ import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.RolloutPolicy;
 import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.api.TrafficSpec;
-import io.modelrollout.operator.rollout.RouteMatchSpec;
+import io.modelrollout.operator.rollout.Split;
 import io.modelrollout.operator.routing.RouteIntent;
 import io.modelrollout.operator.routing.RouteState;
 import io.modelrollout.operator.routing.TrafficRouters;
@@ -185,8 +185,9 @@ class RoutedCanaryIT {
     ModelDeployment md =
         client.resources(ModelDeployment.class).inNamespace(ns).withName("fraud").get();
     RouteIntent names =
-        new RouteIntent("fraud-stable", "fraud-canary", 80, 0, 0, List.<RouteMatchSpec>of(), 1, 1);
-    return TrafficRouters.forProvider(provider, client).read(md, names);
+        new RouteIntent("fraud-stable", "fraud-canary", 80, Split.STABLE_ONLY, 1, 1);
+    var router = TrafficRouters.forProvider(provider, client);
+    return router.read(router.observe(md), names);
   }
 
   private Phase phase() {

@@ -33,16 +33,15 @@ class GatewayApiRouterIT extends TrafficRouterContract {
                     .endMetadata()
                     .editSpec()
                     .addNewRule()
-                    .withName("debug")
                     .addNewMatch()
                     .withNewPath()
                     .withType("PathPrefix")
-                    .withValue("/debug")
+                    .withValue("/admin")
                     .endPath()
                     .endMatch()
                     .addNewBackendRef()
-                    .withName("debug-svc")
-                    .withPort(8080)
+                    .withName("fraud-stable")
+                    .withPort(80)
                     .endBackendRef()
                     .endRule()
                     .endSpec()
@@ -53,7 +52,37 @@ class GatewayApiRouterIT extends TrafficRouterContract {
   protected boolean foreignAnnotationAndRulePresent() {
     HTTPRoute r = route();
     return "sre".equals(r.getMetadata().getAnnotations().get("example.com/owner"))
-        && r.getSpec().getRules().stream().anyMatch(x -> "debug".equals(x.getName()));
+        && r.getSpec().getRules().stream()
+            .anyMatch(
+                x ->
+                    x.getName() == null
+                        && x.getMatches().stream()
+                            .anyMatch(m -> "/admin".equals(m.getPath().getValue())));
+  }
+
+  @Override
+  protected void createForeignRoute(boolean adoptable) {
+    var b =
+        new HTTPRouteBuilder()
+            .withNewMetadata()
+            .withName("fraud")
+            .withNamespace(ns)
+            .endMetadata()
+            .withNewSpec()
+            .addNewParentRef()
+            .withName("team-gateway")
+            .endParentRef()
+            .addNewRule()
+            .addNewBackendRef()
+            .withName("team-service")
+            .withPort(8080)
+            .endBackendRef()
+            .endRule()
+            .endSpec();
+    if (adoptable) {
+      b.editMetadata().addToAnnotations(RouteObservation.ADOPT_ANNOTATION, "true").endMetadata();
+    }
+    client.resource(b.build()).create();
   }
 
   @Override
@@ -85,7 +114,7 @@ class GatewayApiRouterIT extends TrafficRouterContract {
 
   @Test
   void theRouteAttachesToTheSpecsParentsAndIsOwned() {
-    router.apply(md, intent(25, 10, java.util.List.of(), 1));
+    apply(intent(25, 10, java.util.List.of(), 1));
     HTTPRoute r = route();
     assertThat(r.getSpec().getParentRefs())
         .singleElement()
@@ -114,8 +143,7 @@ class GatewayApiRouterIT extends TrafficRouterContract {
 
   @Test
   void aCookieMatchIsAnAnchoredRegexOnTheCookieHeader() {
-    router.apply(
-        md,
+    apply(
         intent(
             0,
             0,

@@ -44,11 +44,10 @@ class IstioRouterIT extends TrafficRouterContract {
               Map<String, Object> spec =
                   (Map<String, Object>) v.getAdditionalProperties().get("spec");
               List<Object> http = new ArrayList<>((List<Object>) spec.get("http"));
-              Map<String, Object> debug = new LinkedHashMap<>();
-              debug.put("name", "debug");
-              debug.put("match", List.of(Map.of("uri", Map.of("prefix", "/debug"))));
-              debug.put("route", List.of(Map.of("destination", Map.of("host", "debug-svc"))));
-              http.add(0, debug);
+              Map<String, Object> admin = new LinkedHashMap<>();
+              admin.put("match", List.of(Map.of("uri", Map.of("prefix", "/admin"))));
+              admin.put("route", List.of(Map.of("destination", Map.of("host", "fraud-stable"))));
+              http.add(0, admin);
               spec.put("http", http);
               return v;
             });
@@ -57,7 +56,30 @@ class IstioRouterIT extends TrafficRouterContract {
   @Override
   protected boolean foreignAnnotationAndRulePresent() {
     return "sre".equals(vs().getMetadata().getAnnotations().get("example.com/owner"))
-        && http().stream().anyMatch(r -> "debug".equals(r.get("name")));
+        && http().stream()
+            .anyMatch(r -> r.get("name") == null && r.get("match").toString().contains("/admin"));
+  }
+
+  @Override
+  protected void createForeignRoute(boolean adoptable) {
+    GenericKubernetesResource vs = new GenericKubernetesResource();
+    vs.setApiVersion("networking.istio.io/v1");
+    vs.setKind("VirtualService");
+    vs.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("fraud")
+            .withNamespace(ns)
+            .withAnnotations(
+                adoptable ? Map.of(RouteObservation.ADOPT_ANNOTATION, "true") : Map.of())
+            .build());
+    vs.setAdditionalProperty(
+        "spec",
+        Map.of(
+            "hosts",
+            List.of("team.example.com"),
+            "http",
+            List.of(Map.of("route", List.of(Map.of("destination", Map.of("host", "team-svc")))))));
+    client.resource(vs).create();
   }
 
   @Override
@@ -89,7 +111,7 @@ class IstioRouterIT extends TrafficRouterContract {
 
   @Test
   void theVirtualServiceRoutesTheEntryHostWithWeightsAndMirror() {
-    router.apply(md, intent(25, 10, List.of(), 1));
+    apply(intent(25, 10, List.of(), 1));
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) vs().getAdditionalProperties().get("spec");
     assertThat(spec.get("hosts")).isEqualTo(List.of("fraud"));

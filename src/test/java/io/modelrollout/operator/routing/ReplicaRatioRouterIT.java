@@ -18,6 +18,9 @@ class ReplicaRatioRouterIT extends TrafficRouterContract {
   protected void addForeignAnnotationAndRule() {}
 
   @Override
+  protected void createForeignRoute(boolean adoptable) {}
+
+  @Override
   protected boolean foreignAnnotationAndRulePresent() {
     return true;
   }

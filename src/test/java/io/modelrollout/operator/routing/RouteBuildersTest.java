@@ -9,6 +9,7 @@ import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.api.TrafficSpec;
 import io.modelrollout.operator.rollout.RouteMatchSpec;
+import io.modelrollout.operator.rollout.Split;
 import io.modelrollout.operator.routing.gatewayapi.HttpRoutes;
 import io.modelrollout.operator.testing.Fixtures;
 import java.util.List;
@@ -23,9 +24,7 @@ class RouteBuildersTest {
         "m-stable",
         "m-canary",
         80,
-        w,
-        mirror,
-        List.of(new RouteMatchSpec("x", "y", false)),
+        new Split(w, mirror, List.of(new RouteMatchSpec("x", "y", false))),
         stableReady,
         canaryReady);
   }
@@ -83,10 +82,8 @@ class RouteBuildersTest {
                           b.setGroup("");
                           b.setKind("Service");
                         }));
-    assertThat(HttpRoutes.sameManaged(stored, HttpRoutes.desired(md, i, stored), i)).isTrue();
-    assertThat(
-            HttpRoutes.sameManaged(
-                stored, HttpRoutes.desired(md, intent(40, 0, 2, 1), stored), intent(40, 0, 2, 1)))
+    assertThat(HttpRoutes.sameManaged(stored, HttpRoutes.desired(md, i, stored))).isTrue();
+    assertThat(HttpRoutes.sameManaged(stored, HttpRoutes.desired(md, intent(40, 0, 2, 1), stored)))
         .isFalse();
     assertThat(HttpRoutes.read(stored, i).canaryWeight()).isEqualTo(30);
   }

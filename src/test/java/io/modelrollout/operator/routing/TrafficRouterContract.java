@@ -1,6 +1,7 @@
 package io.modelrollout.operator.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,6 +10,7 @@ import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.api.TrafficSpec;
 import io.modelrollout.operator.rollout.RouteMatchSpec;
+import io.modelrollout.operator.rollout.Split;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.RequestCounter;
 import io.modelrollout.operator.testing.TestCluster;
@@ -37,7 +39,10 @@ abstract class TrafficRouterContract {
     return true;
   }
 
-  /** Adds an annotation and a rule of someone else's to the route. */
+  /**
+   * Adds an annotation, and a rule of someone else's that sends /admin to the operator's own
+   * stable Service, to the route.
+   */
   protected abstract void addForeignAnnotationAndRule();
 
   /** Whether the foreign annotation and rule are still on the route. */
@@ -85,17 +90,29 @@ abstract class TrafficRouterContract {
   protected RouteIntent intent(
       int weight, int mirror, List<RouteMatchSpec> matches, int canaryReady) {
     return new RouteIntent(
-        "fraud-stable", "fraud-canary", 80, weight, mirror, matches, 2, canaryReady);
+        "fraud-stable", "fraud-canary", 80, new Split(weight, mirror, matches), 2, canaryReady);
   }
+
+  /** Applies an intent the way the reconciler does: observe, then apply. */
+  protected RouteState apply(RouteIntent intent) {
+    return router.apply(md, intent, router.observe(md));
+  }
+
+  protected RouteState read(RouteIntent intent) {
+    return router.read(router.observe(md), intent);
+  }
+
+  /** Creates the route under the ModelDeployment's name as someone else would (no owner). */
+  protected abstract void createForeignRoute(boolean adoptable);
 
   @Test
   void setsWeightsAndReadsThemBack() {
-    RouteState s = router.apply(md, intent(30, 0, List.of(), 1));
+    RouteState s = apply(intent(30, 0, List.of(), 1));
     if (routes()) {
       assertThat(s.canaryWeight()).isEqualTo(30);
       assertThat(s.verified()).isTrue();
-      assertThat(router.read(md, intent(30, 0, List.of(), 1))).isEqualTo(s);
-      s = router.apply(md, intent(75, 0, List.of(), 1));
+      assertThat(read(intent(30, 0, List.of(), 1))).isEqualTo(s);
+      s = apply(intent(75, 0, List.of(), 1));
       assertThat(s.canaryWeight()).isEqualTo(75);
     } else {
       assertThat(s.verified()).as("a replica ratio is never exact").isFalse();
@@ -105,26 +122,26 @@ abstract class TrafficRouterContract {
 
   @Test
   void repeatingTheSameIntentMakesNoWrite() {
-    router.apply(
-        md, intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
+    apply(
+        intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
     requests.reset();
-    router.apply(
-        md, intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
-    router.apply(
-        md, intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
+    apply(
+        intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
+    apply(
+        intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
     assertThat(requests.writes()).isEmpty();
   }
 
   @Test
   void whatOthersAddedSurvivesAWeightChange() {
     assumeTrue(routes());
-    router.apply(md, intent(10, 0, List.of(), 1));
+    apply(intent(10, 0, List.of(), 1));
     addForeignAnnotationAndRule();
-    RouteState s = router.apply(md, intent(50, 0, List.of(), 1));
+    RouteState s = apply(intent(50, 0, List.of(), 1));
     assertThat(s.canaryWeight()).isEqualTo(50);
     assertThat(foreignAnnotationAndRulePresent()).isTrue();
     requests.reset();
-    router.apply(md, intent(50, 0, List.of(), 1));
+    apply(intent(50, 0, List.of(), 1));
     assertThat(requests.writes()).as("foreign content does not cause writes").isEmpty();
   }
 
@@ -132,13 +149,13 @@ abstract class TrafficRouterContract {
   void mirrorsAndRoutesByHeader() {
     assumeTrue(routes());
     RouteState s =
-        router.apply(
-            md, intent(0, 25, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
+        apply(
+            intent(0, 25, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
     assertThat(s.mirrorPercent()).isEqualTo(25);
     assertThat(s.canaryWeight()).isZero();
     assertThat(s.verified()).isTrue();
     assertThat(canaryHeaderRulePresent()).isTrue();
-    s = router.apply(md, intent(0, 0, List.of(), 1));
+    s = apply(intent(0, 0, List.of(), 1));
     assertThat(s.mirrorPercent()).isZero();
     assertThat(canaryHeaderRulePresent()).isFalse();
   }
@@ -146,8 +163,8 @@ abstract class TrafficRouterContract {
   @Test
   void neverSendsTrafficToACanaryWithoutReadyPods() {
     RouteState s =
-        router.apply(
-            md, intent(40, 30, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 0));
+        apply(
+            intent(40, 30, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 0));
     assertThat(s.canaryWeight()).isZero();
     assertThat(s.mirrorPercent()).isZero();
     if (routes()) {
@@ -159,9 +176,9 @@ abstract class TrafficRouterContract {
   @Test
   void atRestTheRouteHasOneBackendAndNoMirror() {
     assumeTrue(routes());
-    router.apply(md, intent(60, 20, List.of(), 1));
+    apply(intent(60, 20, List.of(), 1));
     assertThat(primaryBackends()).isEqualTo(2);
-    RouteState s = router.apply(md, intent(0, 0, List.of(), 0));
+    RouteState s = apply(intent(0, 0, List.of(), 0));
     assertThat(s.canaryWeight()).isZero();
     assertThat(s.mirrorPercent()).isZero();
     assertThat(primaryBackends()).isEqualTo(1);
@@ -170,8 +187,35 @@ abstract class TrafficRouterContract {
   @Test
   void removeDeletesTheRoute() {
     assumeTrue(routes());
-    router.apply(md, intent(10, 0, List.of(), 1));
+    apply(intent(10, 0, List.of(), 1));
     assertThat(routeExists()).isTrue();
+    router.remove(md);
+    assertThat(routeExists()).isFalse();
+  }
+
+  @Test
+  void aRouteSomeoneElseCreatedIsLeftAlone() {
+    assumeTrue(routes());
+    createForeignRoute(false);
+    RouteObservation o = router.observe(md);
+    assertThat(o.ownership()).isEqualTo(RouteObservation.Ownership.FOREIGN);
+    assertThat(o.conflict("route", md)).contains("already exists").contains("modelrollout.io/adopt");
+    requests.reset();
+    assertThatThrownBy(() -> apply(intent(10, 0, List.of(), 1)))
+        .isInstanceOf(IllegalStateException.class);
+    router.remove(md);
+    assertThat(requests.writes()).as("nothing written, nothing deleted").isEmpty();
+    assertThat(routeExists()).isTrue();
+  }
+
+  @Test
+  void aRouteItsOwnerLetsGoIsAdopted() {
+    assumeTrue(routes());
+    createForeignRoute(true);
+    assertThat(router.observe(md).ownership()).isEqualTo(RouteObservation.Ownership.ADOPTABLE);
+    RouteState s = apply(intent(10, 0, List.of(), 1));
+    assertThat(s.canaryWeight()).isEqualTo(10);
+    assertThat(router.observe(md).ownership()).isEqualTo(RouteObservation.Ownership.OURS);
     router.remove(md);
     assertThat(routeExists()).isFalse();
   }

@@ -64,12 +64,19 @@ public final class Fixtures {
     return p;
   }
 
+  /** A canary policy; with maxSurge 0, maxUnavailable is 1 (both 0 is rejected). */
   public static RolloutPolicySpec canarySpec(int maxSurge, CanaryStep... steps) {
+    return canarySpec(maxSurge, maxSurge == 0 ? 1 : 0, steps);
+  }
+
+  public static RolloutPolicySpec canarySpec(
+      int maxSurge, int maxUnavailable, CanaryStep... steps) {
     RolloutPolicySpec s = new RolloutPolicySpec();
     s.strategy = RolloutStrategy.Canary;
     s.canary = new CanarySpec();
     s.canary.steps = new ArrayList<>(List.of(steps));
     s.canary.maxSurge = maxSurge;
+    s.canary.maxUnavailable = maxUnavailable;
     s.canary.scaleDownDelay = "2s";
     s.progressDeadline = "60s";
     return s;

@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelrollout.operator.controller.OperatorSettings;
-import io.modelrollout.operator.controller.RolloutMetrics;
+import io.modelrollout.operator.telemetry.RolloutMetrics;
 import io.modelrollout.operator.controller.Wiring;
-import io.modelrollout.operator.metrics.MetricProvider;
+import io.modelrollout.operator.analysis.MetricProvider;
 import java.time.Clock;
 import java.time.Duration;
 

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.controller.OperatorSettings;
-import io.modelrollout.operator.metrics.MetricProvider;
+import io.modelrollout.operator.analysis.MetricProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;

@@ -1,8 +1,8 @@
 package io.modelrollout.operator.testing;
 
-import io.modelrollout.operator.metrics.Measurement;
-import io.modelrollout.operator.metrics.MetricProvider;
-import io.modelrollout.operator.metrics.QueryTarget;
+import io.modelrollout.operator.analysis.Measurement;
+import io.modelrollout.operator.analysis.MetricProvider;
+import io.modelrollout.operator.analysis.QueryTarget;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.routing.RouteIntent;
+import io.modelrollout.operator.routing.RouteObservation;
 import io.modelrollout.operator.routing.RouteState;
 import io.modelrollout.operator.routing.TrafficRouter;
 import org.jboss.logging.Logger;
@@ -22,16 +23,25 @@ public class GatewayApiRouter implements TrafficRouter {
   }
 
   @Override
-  public RouteState apply(ModelDeployment md, RouteIntent intent) {
+  public RouteObservation observe(ModelDeployment md) {
+    return RouteObservation.of(get(md), md);
+  }
+
+  @Override
+  public RouteState apply(ModelDeployment md, RouteIntent intent, RouteObservation observed) {
+    if (!observed.writable()) {
+      throw new IllegalStateException(observed.conflict("HTTPRoute", md));
+    }
     RouteIntent safe = intent.safe();
-    HTTPRoute current = get(md);
+    HTTPRoute current = (HTTPRoute) observed.object();
     HTTPRoute desired = HttpRoutes.desired(md, safe, current);
     HTTPRoute now;
     if (current == null) {
       LOG.infof(
           "creating HTTPRoute %s/%s", md.getMetadata().getNamespace(), md.getMetadata().getName());
       now = client.resource(desired).create();
-    } else if (HttpRoutes.sameManaged(current, desired, safe)) {
+    } else if (observed.ownership() == RouteObservation.Ownership.OURS
+        && HttpRoutes.sameManaged(current, desired)) {
       now = current;
     } else {
       LOG.debugf(
@@ -49,17 +59,16 @@ public class GatewayApiRouter implements TrafficRouter {
   }
 
   @Override
-  public RouteState read(ModelDeployment md, RouteIntent intent) {
-    return HttpRoutes.read(get(md), intent);
+  public RouteState read(RouteObservation observed, RouteIntent intent) {
+    return HttpRoutes.read((HTTPRoute) observed.object(), intent);
   }
 
   @Override
   public void remove(ModelDeployment md) {
-    client
-        .resources(HTTPRoute.class)
-        .inNamespace(md.getMetadata().getNamespace())
-        .withName(md.getMetadata().getName())
-        .delete();
+    RouteObservation o = observe(md);
+    if (o.ownership() == RouteObservation.Ownership.OURS) {
+      client.resource((HTTPRoute) o.object()).delete();
+    }
   }
 
   private HTTPRoute get(ModelDeployment md) {

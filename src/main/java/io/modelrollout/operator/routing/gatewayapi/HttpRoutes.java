@@ -57,7 +57,7 @@ public final class HttpRoutes {
     List<HTTPRouteRule> rules = new ArrayList<>();
     for (HTTPRouteRule r :
         base.getSpec().getRules() == null ? List.<HTTPRouteRule>of() : base.getSpec().getRules()) {
-      if (!ours(r, intent)) {
+      if (!ours(r)) {
         rules.add(r);
       }
     }
@@ -75,14 +75,14 @@ public final class HttpRoutes {
   }
 
   /** Whether the parts the operator manages are already as desired (defaults normalized). */
-  public static boolean sameManaged(HTTPRoute current, HTTPRoute desired, RouteIntent intent) {
-    return Objects.equals(projection(current, intent), projection(desired, intent));
+  public static boolean sameManaged(HTTPRoute current, HTTPRoute desired) {
+    return Objects.equals(projection(current), projection(desired));
   }
 
   /** What the route carries: the canary's share of the primary rule and the mirror percent. */
   public static RouteState read(HTTPRoute route, RouteIntent intent) {
     if (route == null || route.getSpec() == null || route.getSpec().getRules() == null) {
-      return new RouteState(0, 0, false, "no HTTPRoute");
+      return new RouteState(0, 0, false, false, "no HTTPRoute");
     }
     HTTPRouteRule primary =
         route.getSpec().getRules().stream()
@@ -90,7 +90,7 @@ public final class HttpRoutes {
             .findFirst()
             .orElse(null);
     if (primary == null) {
-      return new RouteState(0, 0, false, "the HTTPRoute has no rule " + PRIMARY);
+      return new RouteState(0, 0, false, false, "the HTTPRoute has no rule " + PRIMARY);
     }
     int stable = 0;
     int canary = 0;
@@ -109,14 +109,17 @@ public final class HttpRoutes {
             f.getRequestMirror().getPercent() == null ? 100 : f.getRequestMirror().getPercent();
       }
     }
-    boolean matches =
-        route.getSpec().getRules().stream().anyMatch(r -> CANARY_MATCH.equals(r.getName()))
-            == !intent.canaryMatches().isEmpty();
+    boolean hasMatch =
+        route.getSpec().getRules().stream().anyMatch(r -> CANARY_MATCH.equals(r.getName()));
     RouteIntent safe = intent.safe();
-    boolean verified = share == safe.canaryWeight() && mirror == safe.mirrorPercent() && matches;
+    boolean verified =
+        share == safe.canaryWeight()
+            && mirror == safe.mirrorPercent()
+            && hasMatch == !safe.canaryMatches().isEmpty();
     return new RouteState(
         share,
         mirror,
+        hasMatch,
         verified,
         "HTTPRoute "
             + route.getMetadata().getName()
@@ -127,18 +130,9 @@ public final class HttpRoutes {
             + "%");
   }
 
-  static boolean ours(HTTPRouteRule r, RouteIntent intent) {
-    if (r.getName() != null && r.getName().startsWith("modelrollout-")) {
-      return true;
-    }
-    List<HTTPBackendRef> refs = r.getBackendRefs();
-    return refs != null
-        && !refs.isEmpty()
-        && refs.stream()
-            .allMatch(
-                b ->
-                    intent.stableService().equals(b.getName())
-                        || intent.canaryService().equals(b.getName()));
+  /** A rule is the operator's only by its name; a user's rule to our Services stays theirs. */
+  static boolean ours(HTTPRouteRule r) {
+    return r.getName() != null && r.getName().startsWith("modelrollout-");
   }
 
   private static HTTPRouteRule primary(RouteIntent intent) {
@@ -196,7 +190,7 @@ public final class HttpRoutes {
   }
 
   /** The managed parts, with the API server's defaults filled in, as comparable values. */
-  private static List<Object> projection(HTTPRoute r, RouteIntent intent) {
+  private static List<Object> projection(HTTPRoute r) {
     List<Object> out = new ArrayList<>();
     for (ParentReference p :
         r.getSpec().getParentRefs() == null
@@ -218,7 +212,7 @@ public final class HttpRoutes {
             r.getSpec().getHostnames() == null ? List.of() : r.getSpec().getHostnames()));
     for (HTTPRouteRule rule :
         r.getSpec().getRules() == null ? List.<HTTPRouteRule>of() : r.getSpec().getRules()) {
-      if (!ours(rule, intent)) {
+      if (!ours(rule)) {
         out.add(List.of("foreign", Serialization.asJson(rule)));
         continue;
       }

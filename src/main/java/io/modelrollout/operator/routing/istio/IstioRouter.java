@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.routing.RouteIntent;
+import io.modelrollout.operator.routing.RouteObservation;
 import io.modelrollout.operator.routing.RouteState;
 import io.modelrollout.operator.routing.TrafficRouter;
 import org.jboss.logging.Logger;
@@ -24,9 +25,17 @@ public class IstioRouter implements TrafficRouter {
   }
 
   @Override
-  public RouteState apply(ModelDeployment md, RouteIntent intent) {
+  public RouteObservation observe(ModelDeployment md) {
+    return RouteObservation.of(ops(md).withName(md.getMetadata().getName()).get(), md);
+  }
+
+  @Override
+  public RouteState apply(ModelDeployment md, RouteIntent intent, RouteObservation observed) {
+    if (!observed.writable()) {
+      throw new IllegalStateException(observed.conflict("VirtualService", md));
+    }
     RouteIntent safe = intent.safe();
-    GenericKubernetesResource current = get(md);
+    GenericKubernetesResource current = (GenericKubernetesResource) observed.object();
     GenericKubernetesResource desired = VirtualServices.desired(md, safe, current);
     GenericKubernetesResource now;
     if (current == null) {
@@ -34,7 +43,8 @@ public class IstioRouter implements TrafficRouter {
           "creating VirtualService %s/%s",
           md.getMetadata().getNamespace(), md.getMetadata().getName());
       now = ops(md).resource(desired).create();
-    } else if (VirtualServices.sameManaged(current, desired)) {
+    } else if (observed.ownership() == RouteObservation.Ownership.OURS
+        && VirtualServices.sameManaged(current, desired)) {
       now = current;
     } else {
       now = ops(md).resource(desired).update();
@@ -43,17 +53,16 @@ public class IstioRouter implements TrafficRouter {
   }
 
   @Override
-  public RouteState read(ModelDeployment md, RouteIntent intent) {
-    return VirtualServices.read(get(md), intent);
+  public RouteState read(RouteObservation observed, RouteIntent intent) {
+    return VirtualServices.read((GenericKubernetesResource) observed.object(), intent);
   }
 
   @Override
   public void remove(ModelDeployment md) {
-    ops(md).withName(md.getMetadata().getName()).delete();
-  }
-
-  private GenericKubernetesResource get(ModelDeployment md) {
-    return ops(md).withName(md.getMetadata().getName()).get();
+    RouteObservation o = observe(md);
+    if (o.ownership() == RouteObservation.Ownership.OURS) {
+      ops(md).resource((GenericKubernetesResource) o.object()).delete();
+    }
   }
 
   private NonNamespaceOperation<

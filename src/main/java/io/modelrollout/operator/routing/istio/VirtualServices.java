@@ -5,11 +5,11 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.TrafficSpec;
-import io.modelrollout.operator.resources.RevisionHash;
 import io.modelrollout.operator.rollout.RouteMatchSpec;
 import io.modelrollout.operator.routing.RouteIntent;
 import io.modelrollout.operator.routing.RouteMetadata;
 import io.modelrollout.operator.routing.RouteState;
+import io.modelrollout.operator.support.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +61,7 @@ public final class VirtualServices {
     }
     List<Object> http = new ArrayList<>();
     for (Map<String, Object> r : routes(spec)) {
-      if (!ours(r, intent)) {
+      if (!ours(r)) {
         http.add(r);
       }
     }
@@ -81,14 +81,13 @@ public final class VirtualServices {
   public static boolean sameManaged(
       GenericKubernetesResource current, GenericKubernetesResource desired) {
     // key order differs between what is sent and what the API server returns
-    return Objects.equals(
-        RevisionHash.canonicalJson(spec(current)), RevisionHash.canonicalJson(spec(desired)));
+    return Json.same(spec(current), spec(desired));
   }
 
   @SuppressWarnings("unchecked")
   public static RouteState read(GenericKubernetesResource vs, RouteIntent intent) {
     if (vs == null) {
-      return new RouteState(0, 0, false, "no VirtualService");
+      return new RouteState(0, 0, false, false, "no VirtualService");
     }
     Map<String, Object> primary =
         routes(spec(vs)).stream()
@@ -96,7 +95,7 @@ public final class VirtualServices {
             .findFirst()
             .orElse(null);
     if (primary == null) {
-      return new RouteState(0, 0, false, "the VirtualService has no http route " + PRIMARY);
+      return new RouteState(0, 0, false, false, "the VirtualService has no http route " + PRIMARY);
     }
     int stable = 0;
     int canary = 0;
@@ -125,6 +124,7 @@ public final class VirtualServices {
     return new RouteState(
         share,
         mirror,
+        hasMatch,
         verified,
         "VirtualService "
             + vs.getMetadata().getName()
@@ -150,21 +150,9 @@ public final class VirtualServices {
     return l.stream().filter(Map.class::isInstance).map(o -> (Map<String, Object>) o).toList();
   }
 
-  @SuppressWarnings("unchecked")
-  private static boolean ours(Map<String, Object> r, RouteIntent intent) {
-    if (r.get("name") instanceof String n && n.startsWith("modelrollout-")) {
-      return true;
-    }
-    if (!(r.get("route") instanceof List<?> dests) || dests.isEmpty()) {
-      return false;
-    }
-    return dests.stream()
-        .allMatch(
-            d ->
-                d instanceof Map<?, ?> m
-                    && m.get("destination") instanceof Map<?, ?> dest
-                    && (intent.stableService().equals(dest.get("host"))
-                        || intent.canaryService().equals(dest.get("host"))));
+  /** A route is the operator's only by its name; a user's rule to our Services stays theirs. */
+  private static boolean ours(Map<String, Object> r) {
+    return r.get("name") instanceof String n && n.startsWith("modelrollout-");
   }
 
   private static Map<String, Object> primary(RouteIntent intent) {

@@ -2,22 +2,28 @@ package io.modelrollout.operator.routing.replicaratio;
 
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.routing.RouteIntent;
+import io.modelrollout.operator.routing.RouteObservation;
 import io.modelrollout.operator.routing.RouteState;
 import io.modelrollout.operator.routing.TrafficRouter;
 
 /**
  * No mesh: the entry Service selects every revision that takes traffic, and the split follows the
- * ready pods. Nothing to write here (the Service selector is part of the owned Services); the
- * weight in force is approximate and reported as such.
+ * ready pods. The entry Service's selector is written by the reconciler at the route's place in the
+ * order of writes; this router reports the weight in force, which is approximate.
  */
 public class ReplicaRatioRouter implements TrafficRouter {
   @Override
-  public RouteState apply(ModelDeployment md, RouteIntent intent) {
-    return read(md, intent);
+  public RouteObservation observe(ModelDeployment md) {
+    return RouteObservation.NONE;
   }
 
   @Override
-  public RouteState read(ModelDeployment md, RouteIntent intent) {
+  public RouteState apply(ModelDeployment md, RouteIntent intent, RouteObservation observed) {
+    return read(observed, intent);
+  }
+
+  @Override
+  public RouteState read(RouteObservation observed, RouteIntent intent) {
     RouteIntent safe = intent.safe();
     int share;
     if (safe.canaryWeight() <= 0) {
@@ -29,7 +35,7 @@ public class ReplicaRatioRouter implements TrafficRouter {
       share = total == 0 ? 0 : Math.round(100f * safe.canaryReady() / total);
     }
     return new RouteState(
-        share, 0, false, "the split follows ready pods: " + share + "% on the canary");
+        share, 0, false, false, "the split follows ready pods: " + share + "% on the canary");
   }
 
   @Override

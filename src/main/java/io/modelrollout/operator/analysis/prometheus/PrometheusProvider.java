@@ -1,11 +1,11 @@
-package io.modelrollout.operator.metrics.prometheus;
+package io.modelrollout.operator.analysis.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelrollout.operator.metrics.Measurement;
-import io.modelrollout.operator.metrics.Measurement.ErrorKind;
-import io.modelrollout.operator.metrics.MetricProvider;
-import io.modelrollout.operator.metrics.QueryTarget;
+import io.modelrollout.operator.analysis.Measurement;
+import io.modelrollout.operator.analysis.Measurement.ErrorKind;
+import io.modelrollout.operator.analysis.MetricProvider;
+import io.modelrollout.operator.analysis.QueryTarget;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

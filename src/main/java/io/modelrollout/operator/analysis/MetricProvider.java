@@ -1,4 +1,4 @@
-package io.modelrollout.operator.metrics;
+package io.modelrollout.operator.analysis;
 
 /** Answers instant queries; never throws: failures come back as a {@link Measurement}. */
 public interface MetricProvider {

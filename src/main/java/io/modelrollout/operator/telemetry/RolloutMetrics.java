@@ -1,4 +1,4 @@
-package io.modelrollout.operator.controller;
+package io.modelrollout.operator.telemetry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package io.modelrollout.operator.metrics;
+package io.modelrollout.operator.analysis;
 
 /**
  * The outcome of one gate query: a value, no data, or an error (Prometheus unreachable, a query

@@ -1,11 +1,11 @@
-package io.modelrollout.operator.metrics.prometheus;
+package io.modelrollout.operator.analysis.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.modelrollout.operator.metrics.Measurement;
-import io.modelrollout.operator.metrics.Measurement.ErrorKind;
-import io.modelrollout.operator.metrics.QueryTarget;
+import io.modelrollout.operator.analysis.Measurement;
+import io.modelrollout.operator.analysis.Measurement.ErrorKind;
+import io.modelrollout.operator.analysis.QueryTarget;
 import io.modelrollout.operator.testing.TestExporter;
 import io.modelrollout.operator.testing.TestPrometheus;
 import io.modelrollout.operator.testing.TokenProxy;

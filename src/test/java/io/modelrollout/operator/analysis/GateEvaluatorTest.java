@@ -1,4 +1,4 @@
-package io.modelrollout.operator.metrics;
+package io.modelrollout.operator.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

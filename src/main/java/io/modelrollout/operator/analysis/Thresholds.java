@@ -1,4 +1,4 @@
-package io.modelrollout.operator.metrics;
+package io.modelrollout.operator.analysis;
 
 import io.modelrollout.operator.api.GateSpec;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.modelrollout.operator.metrics;
+package io.modelrollout.operator.analysis;
 
 import java.time.Duration;
 import java.util.Map;

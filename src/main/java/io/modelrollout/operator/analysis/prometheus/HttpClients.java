@@ -1,6 +1,6 @@
-package io.modelrollout.operator.metrics.prometheus;
+package io.modelrollout.operator.analysis.prometheus;
 
-import io.modelrollout.operator.metrics.QueryTarget;
+import io.modelrollout.operator.analysis.QueryTarget;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;

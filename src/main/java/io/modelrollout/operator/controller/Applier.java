@@ -1,0 +1,232 @@
+package io.modelrollout.operator.controller;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.api.ModelDeploymentStatus.StaleRoute;
+import io.modelrollout.operator.api.TrafficProvider;
+import io.modelrollout.operator.api.Weights;
+import io.modelrollout.operator.resources.Labels;
+import io.modelrollout.operator.resources.ModelServices;
+import io.modelrollout.operator.resources.RevisionDeployments;
+import io.modelrollout.operator.rollout.RolloutDecision;
+import io.modelrollout.operator.rollout.RolloutSnapshot;
+import io.modelrollout.operator.rollout.Split;
+import io.modelrollout.operator.routing.RouteIntent;
+import io.modelrollout.operator.routing.RouteObservation;
+import io.modelrollout.operator.routing.RouteState;
+import io.modelrollout.operator.routing.TrafficRouter;
+import io.modelrollout.operator.routing.TrafficRouters;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Makes the owned objects match a decision, in an order that never routes a request to a side
+ * without ready pods and never removes capacity before traffic has left it:
+ *
+ * <ol>
+ *   <li><b>grow</b>: create the spec's revision's Deployment, scale revisions up (adds pods, moves
+ *       no traffic);
+ *   <li><b>drain</b>: when the stable or canary Service is about to select another revision while
+ *       the route sends it requests, the route first stops sending it any;
+ *   <li><b>Services</b>: the stable and canary Services' selectors (behind a router, the entry
+ *       Service's too: it selects stable);
+ *   <li><b>route</b>: the decided split (with ReplicaRatio the route is the entry Service's
+ *       selector);
+ *   <li><b>shrink</b>: scale revisions down, delete the revisions no longer needed;
+ *   <li><b>stale routes</b>: remove the route of a data plane the spec no longer names; one that
+ *       cannot be removed stays listed in status and is retried.
+ * </ol>
+ *
+ * Each write happens only when the live object differs.
+ */
+public class Applier {
+  private final ObjectWriter writer = new ObjectWriter();
+
+  /** What the route carries after the writes, and routes still to remove. */
+  public record Result(String provider, RouteState route, List<StaleRoute> staleRoutes) {
+    /** The weights for status: {@code asked} by the decision, and what the route carries. */
+    public Weights weights(Split asked) {
+      Weights w = new Weights(100 - asked.canaryWeight(), asked.canaryWeight());
+      w.mirror = asked.mirrorPercent() > 0 ? asked.mirrorPercent() : null;
+      w.provider = provider;
+      w.verified = route.verified();
+      w.actualCanary = route.canaryWeight();
+      return w;
+    }
+  }
+
+  public static TrafficProvider provider(ModelDeployment md) {
+    return md.getSpec().traffic == null
+        ? TrafficProvider.ReplicaRatio
+        : md.getSpec().traffic.providerOrDefault();
+  }
+
+  public Result apply(
+      Observed o, RolloutSnapshot s, RolloutDecision d, Context<ModelDeployment> ctx) {
+    ModelDeployment md = o.md();
+    Map<String, Deployment> live = o.deployments();
+    String specRevision = s.desiredRevision();
+    // 1. grow
+    for (Map.Entry<String, Integer> e : d.replicas().entrySet()) {
+      Deployment current = live.get(e.getKey());
+      int now = current == null ? 0 : replicas(current);
+      if (current == null || e.getValue() > now) {
+        deployment(md, e.getKey(), e.getValue(), specRevision, current, ctx);
+      } else if (e.getValue() == now && e.getKey().equals(specRevision)) {
+        deployment(md, e.getKey(), now, specRevision, current, ctx); // template drift
+      }
+    }
+    TrafficProvider provider = o.provider();
+    TrafficRouter router = TrafficRouters.forProvider(provider, ctx.getClient());
+    RouteIntent intent = intent(md, s, d);
+    List<Service> services = services(md, d, provider, d.split());
+    // 2. drain
+    RouteObservation route = o.route();
+    if (provider != TrafficProvider.ReplicaRatio && route.object() != null) {
+      Split drain = drain(o, services, router.read(route, intent), intent);
+      if (drain != null) {
+        writer.run("drain the route before a Service moves", () -> router.apply(md, intent.with(drain), o.route()));
+        route = router.observe(md);
+      }
+    }
+    // 3. Services
+    for (Service svc : services) {
+      if (provider != TrafficProvider.ReplicaRatio || !svc.getMetadata().getName().equals(md.getMetadata().getName())) {
+        writer.ensure(svc, o.services().get(svc.getMetadata().getName()), Service.class, ctx);
+      }
+    }
+    // 4. route
+    RouteState state;
+    if (provider == TrafficProvider.ReplicaRatio) {
+      Service entry = services.get(0);
+      writer.ensure(entry, o.services().get(entry.getMetadata().getName()), Service.class, ctx);
+      state = router.read(route, intent);
+    } else {
+      RouteObservation observed = route;
+      state = writer.run("apply the " + provider + " route", () -> router.apply(md, intent, observed));
+    }
+    // 5. shrink
+    for (Map.Entry<String, Deployment> e : live.entrySet()) {
+      Integer want = d.replicas().get(e.getKey());
+      if (want == null) {
+        writer.delete(e.getValue(), e.getKey(), ctx);
+      } else if (want < replicas(e.getValue())) {
+        writer.scale(e.getValue(), want, ctx);
+      }
+    }
+    // 6. stale routes
+    return new Result(provider.name(), state, removeStale(o, ctx));
+  }
+
+  private void deployment(
+      ModelDeployment md,
+      String revision,
+      int replicas,
+      String specRevision,
+      Deployment current,
+      Context<ModelDeployment> ctx) {
+    if (revision.equals(specRevision)) {
+      writer.ensure(
+          RevisionDeployments.desired(md, revision, replicas), current, Deployment.class, ctx);
+    } else if (current != null) {
+      writer.scale(current, replicas, ctx);
+    }
+  }
+
+  /** The split that takes traffic off a Service about to move, or null when none is needed. */
+  private static Split drain(
+      Observed o, List<Service> desired, RouteState current, RouteIntent intent) {
+    boolean canaryMoves = moves(o, desired, Labels.canaryService(o.md()));
+    boolean stableMoves = moves(o, desired, Labels.stableService(o.md()));
+    if (canaryMoves && !stableMoves && current.canaryTakesTraffic() && intent.stableReady() > 0) {
+      return Split.STABLE_ONLY;
+    }
+    if (stableMoves && !canaryMoves && current.canaryWeight() < 100 && intent.canaryReady() > 0) {
+      return new Split(100, 0, List.of());
+    }
+    return null;
+  }
+
+  private static boolean moves(Observed o, List<Service> desired, String name) {
+    Service live = o.services().get(name);
+    if (live == null || live.getSpec() == null) {
+      return false;
+    }
+    return desired.stream()
+        .filter(s -> s.getMetadata().getName().equals(name))
+        .anyMatch(s -> !Objects.equals(s.getSpec().getSelector(), live.getSpec().getSelector()));
+  }
+
+  private static List<Service> services(
+      ModelDeployment md, RolloutDecision d, TrafficProvider provider, Split split) {
+    Map<String, String> entry =
+        provider == TrafficProvider.ReplicaRatio
+            ? ModelServices.replicaRatioSelector(
+                md, d.stableRevision(), d.canaryRevision(), split.canaryWeight())
+            : Labels.revisionSelector(md, d.stableRevision());
+    return ModelServices.desired(md, d.stableRevision(), d.canaryRevision(), entry);
+  }
+
+  private static RouteIntent intent(ModelDeployment md, RolloutSnapshot s, RolloutDecision d) {
+    int port =
+        md.getSpec().service != null && md.getSpec().service.port != null
+            ? md.getSpec().service.port
+            : 80;
+    return new RouteIntent(
+        Labels.stableService(md),
+        Labels.canaryService(md),
+        port,
+        d.split(),
+        s.readyOf(d.stableRevision()),
+        s.readyOf(d.canaryRevision()));
+  }
+
+  /**
+   * Removes the routes of data planes no longer named; returns those that remain. Candidates: the
+   * provider status last recorded and those still listed as stale; when status never recorded one
+   * (its write may have failed after a route was created), every other installed data plane.
+   */
+  private static List<StaleRoute> removeStale(Observed o, Context<ModelDeployment> ctx) {
+    ModelDeployment md = o.md();
+    Set<String> stale = new LinkedHashSet<>();
+    var st = md.getStatus();
+    if (st == null || st.weights == null || st.weights.provider == null) {
+      o.installed().forEach(p -> stale.add(p.name()));
+    } else {
+      stale.add(st.weights.provider);
+    }
+    if (st != null) {
+      st.staleRoutes.forEach(r -> stale.add(r.provider));
+    }
+    stale.remove(o.provider().name());
+    stale.remove(TrafficProvider.ReplicaRatio.name()); // nothing of its own to remove
+    List<StaleRoute> left = new ArrayList<>();
+    for (String p : stale) {
+      TrafficProvider provider;
+      try {
+        provider = TrafficProvider.valueOf(p);
+      } catch (IllegalArgumentException e) {
+        continue; // a provider this version does not know: nothing it could have created
+      }
+      if (!o.installed().contains(provider)) {
+        continue; // the API is gone, and every route with it
+      }
+      try {
+        TrafficRouters.forProvider(provider, ctx.getClient()).remove(md);
+      } catch (RuntimeException e) {
+        left.add(new StaleRoute(p, "cannot remove the " + p + " route: " + ObjectWriter.why(e)));
+      }
+    }
+    return left;
+  }
+
+  private static int replicas(Deployment d) {
+    return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+  }
+}

@@ -1,0 +1,152 @@
+package io.modelrollout.operator.controller;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.api.ModelDeploymentStatus;
+import io.modelrollout.operator.rollout.RolloutDecision;
+import io.modelrollout.operator.rollout.RolloutEngine;
+import io.modelrollout.operator.rollout.RolloutSnapshot;
+import io.modelrollout.operator.status.EventSpec;
+import io.modelrollout.operator.status.StatusAggregator;
+import io.modelrollout.operator.status.StatusCopy;
+import io.modelrollout.operator.status.StatusEvents;
+import io.modelrollout.operator.telemetry.RolloutMetrics;
+import io.modelrollout.operator.validation.SpecValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * One reconcile of a ModelDeployment, as one straight line: read, validate, measure the gates
+ * that are due, decide (pure), apply in the documented order ({@link Applier}), aggregate the
+ * status once, write it and its events, and only then remove a handled action annotation.
+ */
+public class ReconcileFlow {
+  private static final Logger LOG = Logger.getLogger(ReconcileFlow.class);
+  static final Duration STALE_ROUTE_RETRY = Duration.ofSeconds(30);
+
+  private final WorldReader reader;
+  private final OperatorSettings settings;
+  private final RolloutEngine engine;
+  private final GateMeasurer gates;
+  private final Applier applier = new Applier();
+  private final StatusWriter writer = new StatusWriter();
+  private final EventRecorder events;
+  private final RolloutMetrics metrics;
+  private final Clock clock;
+
+  public ReconcileFlow(
+      WorldReader reader,
+      OperatorSettings settings,
+      RolloutEngine engine,
+      GateMeasurer gates,
+      EventRecorder events,
+      RolloutMetrics metrics,
+      Clock clock) {
+    this.reader = reader;
+    this.settings = settings;
+    this.engine = engine;
+    this.gates = gates;
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Runs the reconcile; returns when to look again (null: on the next event). */
+  public Duration run(ModelDeployment md, Context<ModelDeployment> ctx) {
+    Observed world = reader.read(md, ctx);
+    List<String> problems = SpecValidator.validate(md.getSpec(), facts(world));
+    RolloutSnapshot snapshot = WorldReader.snapshot(world, problems);
+    snapshot = gates.measure(md, snapshot, engine.gatesDue(snapshot), ctx);
+    RolloutDecision decision = engine.decide(snapshot);
+    Instant now = now();
+    ModelDeploymentStatus status;
+    Duration next = decision.requeueAfter();
+    if (decision.applyResources()) {
+      Applier.Result applied = applier.apply(world, snapshot, decision, ctx);
+      status =
+          StatusAggregator.applied(
+              decision.status(),
+              decision.facts(),
+              applied.weights(decision.split()),
+              applied.staleRoutes(),
+              now);
+      if (!applied.staleRoutes().isEmpty()) {
+        next = next == null || next.compareTo(STALE_ROUTE_RETRY) > 0 ? STALE_ROUTE_RETRY : next;
+      }
+    } else {
+      status = StatusAggregator.invalid(decision.status(), snapshot.generation(), problems, now);
+    }
+    ModelDeployment current = publish(md, status, ctx);
+    gates.recordMetrics(md, snapshot, status);
+    if (decision.actionConsumed()) {
+      clearAction(current, snapshot.action(), status, ctx);
+    }
+    return next;
+  }
+
+  /** Writes {@code status} and the events its change tells, if it changed. */
+  ModelDeployment publish(
+      ModelDeployment md, ModelDeploymentStatus status, Context<ModelDeployment> ctx) {
+    if (!StatusWriter.changed(md.getStatus(), status)) {
+      return md;
+    }
+    ModelDeployment updated = writer.write(md, status, ctx);
+    List<EventSpec> happened = StatusEvents.between(md.getStatus(), status);
+    happened.forEach(e -> events.emit(ctx.getClient(), md, e));
+    metrics.record(
+        md.getMetadata().getNamespace(),
+        md.getMetadata().getName(),
+        md.getStatus(),
+        status,
+        happened);
+    return updated;
+  }
+
+  /** Removes the handled annotation, then marks the action in status as no longer pending. */
+  private void clearAction(
+      ModelDeployment md, String value, ModelDeploymentStatus status, Context<ModelDeployment> ctx) {
+    ModelDeployment updated;
+    try {
+      updated = writer.removeAction(md, value, ctx);
+    } catch (KubernetesClientException e) {
+      // status says the action is applied: the next reconcile removes the annotation again
+      LOG.infof(
+          "%s/%s: could not remove the action annotation '%s' yet: %s",
+          md.getMetadata().getNamespace(),
+          md.getMetadata().getName(),
+          value,
+          ObjectWriter.why(e));
+      return;
+    }
+    if (status.lastAction != null && Boolean.TRUE.equals(status.lastAction.pending)) {
+      ModelDeploymentStatus cleared = StatusCopy.of(status);
+      cleared.lastAction.pending = null;
+      writer.write(updated, cleared, ctx);
+    }
+  }
+
+  private SpecValidator.World facts(Observed o) {
+    String kind =
+        switch (o.provider()) {
+          case GatewayAPI -> "HTTPRoute";
+          case Istio -> "VirtualService";
+          case ReplicaRatio -> "route";
+        };
+    return new SpecValidator.World(
+        o.md().getMetadata().getNamespace(),
+        o.policy(),
+        o.missingPolicy(),
+        o.installed(),
+        settings.defaultPrometheus(),
+        o.route().conflict(kind, o.md()));
+  }
+
+  Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+  }
+}

@@ -1,0 +1,72 @@
+package io.modelrollout.operator.rollout;
+
+import io.modelrollout.operator.api.RevisionStatus;
+import java.util.Objects;
+
+/**
+ * Where pods and traffic go at the current stage (pure): the canary weight the ready pods carry,
+ * and the pods to ask for on the way to the stage's targets. See {@link Capacity} for the rules.
+ */
+final class Placement {
+  private final RolloutSnapshot s;
+  private final RolloutPlan plan;
+  private final Capacity capacity;
+
+  Placement(RolloutSnapshot s, RolloutPlan plan) {
+    this.s = s;
+    this.plan = plan;
+    this.capacity = plan.capacity(s.replicas());
+  }
+
+  Capacity capacity() {
+    return capacity;
+  }
+
+  /**
+   * The canary weight in force at stage {@code index}: what the ready pods carry, nothing at zero
+   * replicas, and nothing split by pods while a third revision still runs pods.
+   *
+   * @param previous the weight in force for this canary before this reconcile
+   */
+  int weight(RevisionStatus stable, RevisionStatus canary, int index, int previous) {
+    if (s.replicas() == 0) {
+      return 0;
+    }
+    int w =
+        capacity.inForce(
+            plan.target(index).weight(),
+            previous,
+            s.readyOf(stable.revision),
+            s.readyOf(canary.revision));
+    if (w > 0 && w < 100 && s.splitByPods() && thirdRevisionRuns(stable, canary)) {
+      return 0; // the entry Service would select its pods too
+    }
+    return w;
+  }
+
+  /** The pods of stable and canary at stage {@code index} with {@code weight} in force. */
+  Capacity.Pods pods(RevisionStatus stable, RevisionStatus canary, int index, int weight) {
+    Capacity.Pods goals = plan.goals(plan.target(index), s.replicas());
+    return capacity.pods(
+        goals.canary(),
+        goals.stable(),
+        weight,
+        s.readyOf(stable.revision),
+        s.readyOf(canary.revision));
+  }
+
+  /** The canary pods the stage at {@code index} asks for. */
+  int canaryGoal(int index) {
+    return plan.goals(plan.target(index), s.replicas()).canary();
+  }
+
+  /** Whether a revision other than stable and canary still has pods. */
+  boolean thirdRevisionRuns(RevisionStatus stable, RevisionStatus canary) {
+    return s.live().values().stream()
+        .anyMatch(
+            l ->
+                !Objects.equals(l.revision(), stable.revision)
+                    && !Objects.equals(l.revision(), canary.revision)
+                    && (l.replicas() > 0 || l.readyReplicas() > 0));
+  }
+}
