@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * Fills {@code {{name}}}-style placeholders in a PromQL query. A placeholder must sit inside a
- * quoted string (a label value); its value is escaped for that string (double quotes, single
- * quotes or backticks) and, inside a regex matcher ({@code =~} or {@code !~}), its regex
- * metacharacters are escaped first, so a crafted or dotted value ({@code 2.3.0+build}) matches
- * itself and nothing else and cannot change the query.
+ * quoted string (a label value); its value is escaped for that string (double quotes, single quotes
+ * or backticks) and, inside a regex matcher ({@code =~} or {@code !~}), its regex metacharacters
+ * are escaped first, so a crafted or dotted value ({@code 2.3.0+build}) matches itself and nothing
+ * else and cannot change the query.
  */
 public final class QueryTemplate {
   /** The placeholders a query may use. */
@@ -95,7 +95,9 @@ public final class QueryTemplate {
     if (q == Quote.BACKTICK) {
       if (value.indexOf('`') >= 0) {
         throw new IllegalArgumentException(
-            "the value of {{" + key + "}} contains a backtick, which a `raw string` cannot hold;"
+            "the value of {{"
+                + key
+                + "}} contains a backtick, which a `raw string` cannot hold;"
                 + " put the placeholder in double quotes");
       }
       return value;

@@ -91,13 +91,16 @@ public class Applier {
     if (provider != TrafficProvider.ReplicaRatio && route.object() != null) {
       Split drain = drain(o, services, router.read(route, intent), intent);
       if (drain != null) {
-        writer.run("drain the route before a Service moves", () -> router.apply(md, intent.with(drain), o.route()));
+        writer.run(
+            "drain the route before a Service moves",
+            () -> router.apply(md, intent.with(drain), o.route()));
         route = router.observe(md);
       }
     }
     // 3. Services
     for (Service svc : services) {
-      if (provider != TrafficProvider.ReplicaRatio || !svc.getMetadata().getName().equals(md.getMetadata().getName())) {
+      if (provider != TrafficProvider.ReplicaRatio
+          || !svc.getMetadata().getName().equals(md.getMetadata().getName())) {
         writer.ensure(svc, o.services().get(svc.getMetadata().getName()), Service.class, ctx);
       }
     }
@@ -109,7 +112,8 @@ public class Applier {
       state = router.read(route, intent);
     } else {
       RouteObservation observed = route;
-      state = writer.run("apply the " + provider + " route", () -> router.apply(md, intent, observed));
+      state =
+          writer.run("apply the " + provider + " route", () -> router.apply(md, intent, observed));
     }
     // 5. shrink
     for (Map.Entry<String, Deployment> e : live.entrySet()) {

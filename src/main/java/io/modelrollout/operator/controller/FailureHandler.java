@@ -11,10 +11,10 @@ import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
- * Turns a failed reconcile into what a user sees: a {@code Degraded} condition with reason
- * {@code ReconcileFailed} and the error, a Warning event when the error is new, a one-line log
- * (a stack trace only for the unexpected), and a retry with backoff. Expected outcomes (the
- * namespace is terminating, a conflict that a re-read resolves) are not errors.
+ * Turns a failed reconcile into what a user sees: a {@code Degraded} condition with reason {@code
+ * ReconcileFailed} and the error, a Warning event when the error is new, a one-line log (a stack
+ * trace only for the unexpected), and a retry with backoff. Expected outcomes (the namespace is
+ * terminating, a conflict that a re-read resolves) are not errors.
  */
 final class FailureHandler {
   private static final Logger LOG = Logger.getLogger(FailureHandler.class);
@@ -39,7 +39,8 @@ final class FailureHandler {
     }
     int n = failures.failed(ResourceID.fromResource(md));
     Duration delay = Failures.backoff(n);
-    String message = e instanceof ApplyException ? e.getMessage() : "reconcile failed: " + ObjectWriter.why(e);
+    String message =
+        e instanceof ApplyException ? e.getMessage() : "reconcile failed: " + ObjectWriter.why(e);
     if (kind == Failures.Kind.CONFLICT && n <= Failures.CONFLICTS_TOLERATED) {
       LOG.infof("%s: %s; re-reading in %d ms", who, message, delay.toMillis());
       return delay;
@@ -53,15 +54,18 @@ final class FailureHandler {
     return delay;
   }
 
-  private void surface(ModelDeployment md, Context<ModelDeployment> ctx, String message, String who) {
-    long generation = md.getMetadata().getGeneration() == null ? 0 : md.getMetadata().getGeneration();
+  private void surface(
+      ModelDeployment md, Context<ModelDeployment> ctx, String message, String who) {
+    long generation =
+        md.getMetadata().getGeneration() == null ? 0 : md.getMetadata().getGeneration();
     Instant now = flow.now();
     ModelDeploymentStatus st =
         StatusAggregator.failed(StatusCopy.of(md.getStatus()), generation, message, now);
     try {
       flow.publish(md, st, ctx);
     } catch (RuntimeException again) {
-      LOG.warnf("%s: could not record the failure in status either: %s", who, ObjectWriter.why(again));
+      LOG.warnf(
+          "%s: could not record the failure in status either: %s", who, ObjectWriter.why(again));
     }
   }
 }

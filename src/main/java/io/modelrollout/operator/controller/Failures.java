@@ -12,12 +12,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * What a failed reconcile means: the ModelDeployment or its namespace is going away (nothing to
  * do), a conflict or a vanished object (expected: retry soon, surface only if it persists), or a
- * failure to surface on the ModelDeployment; and how long to back off (exponential with jitter,
- * per ModelDeployment, reset by a successful reconcile).
+ * failure to surface on the ModelDeployment; and how long to back off (exponential with jitter, per
+ * ModelDeployment, reset by a successful reconcile).
  */
 final class Failures {
   static final Duration FIRST = Duration.ofSeconds(1);
   static final Duration MAX = Duration.ofMinutes(5);
+
   /** Conflicts in a row before one is surfaced on the ModelDeployment. */
   static final int CONFLICTS_TOLERATED = 3;
 
@@ -82,7 +83,8 @@ final class Failures {
     var status = k.getStatus();
     List<StatusCause> causes =
         status == null || status.getDetails() == null ? null : status.getDetails().getCauses();
-    if (causes != null && causes.stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()))) {
+    if (causes != null
+        && causes.stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()))) {
       return true;
     }
     String msg = status == null ? k.getMessage() : status.getMessage();

@@ -1,15 +1,15 @@
 package io.modelrollout.operator.controller;
 
-import io.modelrollout.operator.telemetry.RolloutMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.modelrollout.operator.analysis.GateRunner;
+import io.modelrollout.operator.analysis.Measurement;
+import io.modelrollout.operator.analysis.MetricProvider;
 import io.modelrollout.operator.api.GateSpec;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
-import io.modelrollout.operator.analysis.GateRunner;
-import io.modelrollout.operator.analysis.Measurement;
-import io.modelrollout.operator.analysis.MetricProvider;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
+import io.modelrollout.operator.telemetry.RolloutMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

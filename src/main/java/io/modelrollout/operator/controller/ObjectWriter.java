@@ -81,7 +81,9 @@ final class ObjectWriter {
     LOG.infof(
         "deleting Deployment %s: revision %s is no longer needed",
         d.getMetadata().getName(), revision);
-    run("delete Deployment " + d.getMetadata().getName(), () -> ctx.getClient().resource(d).delete());
+    run(
+        "delete Deployment " + d.getMetadata().getName(),
+        () -> ctx.getClient().resource(d).delete());
   }
 
   /** The API server's reason for a failed request, in one line. */

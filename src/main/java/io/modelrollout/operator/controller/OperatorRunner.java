@@ -1,13 +1,13 @@
 package io.modelrollout.operator.controller;
 
-import io.modelrollout.operator.telemetry.RolloutMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.analysis.MetricProvider;
+import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.telemetry.RolloutMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

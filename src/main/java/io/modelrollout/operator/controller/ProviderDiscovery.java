@@ -11,9 +11,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Which data planes the cluster serves, from API discovery, cached for a minute. Only an answer
- * is cached: a discovery error (other than "not found") is not "the API is not installed", so it
- * fails the reconcile, which is retried.
+ * Which data planes the cluster serves, from API discovery, cached for a minute. Only an answer is
+ * cached: a discovery error (other than "not found") is not "the API is not installed", so it fails
+ * the reconcile, which is retried.
  */
 public class ProviderDiscovery {
   private static final Duration TTL = Duration.ofSeconds(60);

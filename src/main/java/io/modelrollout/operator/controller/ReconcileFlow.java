@@ -21,9 +21,9 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * One reconcile of a ModelDeployment, as one straight line: read, validate, measure the gates
- * that are due, decide (pure), apply in the documented order ({@link Applier}), aggregate the
- * status once, write it and its events, and only then remove a handled action annotation.
+ * One reconcile of a ModelDeployment, as one straight line: read, validate, measure the gates that
+ * are due, decide (pure), apply in the documented order ({@link Applier}), aggregate the status
+ * once, write it and its events, and only then remove a handled action annotation.
  */
 public class ReconcileFlow {
   private static final Logger LOG = Logger.getLogger(ReconcileFlow.class);
@@ -109,7 +109,10 @@ public class ReconcileFlow {
 
   /** Removes the handled annotation, then marks the action in status as no longer pending. */
   private void clearAction(
-      ModelDeployment md, String value, ModelDeploymentStatus status, Context<ModelDeployment> ctx) {
+      ModelDeployment md,
+      String value,
+      ModelDeploymentStatus status,
+      Context<ModelDeployment> ctx) {
     ModelDeployment updated;
     try {
       updated = writer.removeAction(md, value, ctx);
@@ -117,10 +120,7 @@ public class ReconcileFlow {
       // status says the action is applied: the next reconcile removes the annotation again
       LOG.infof(
           "%s/%s: could not remove the action annotation '%s' yet: %s",
-          md.getMetadata().getNamespace(),
-          md.getMetadata().getName(),
-          value,
-          ObjectWriter.why(e));
+          md.getMetadata().getNamespace(), md.getMetadata().getName(), value, ObjectWriter.why(e));
       return;
     }
     if (status.lastAction != null && Boolean.TRUE.equals(status.lastAction.pending)) {

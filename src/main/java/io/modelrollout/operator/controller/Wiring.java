@@ -1,10 +1,10 @@
 package io.modelrollout.operator.controller;
 
-import io.modelrollout.operator.telemetry.RolloutMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelrollout.operator.analysis.MetricProvider;
 import io.modelrollout.operator.analysis.prometheus.PrometheusProvider;
 import io.modelrollout.operator.rollout.RolloutEngine;
+import io.modelrollout.operator.telemetry.RolloutMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

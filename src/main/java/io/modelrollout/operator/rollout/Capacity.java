@@ -16,8 +16,8 @@ package io.modelrollout.operator.rollout;
  *       rollout only knows 0 and 100).
  * </ul>
  *
- * @param atomic blue-green and rollouts without a policy: the weight is 0 or 100, stable stays
- *     at full size until promotion
+ * @param atomic blue-green and rollouts without a policy: the weight is 0 or 100, stable stays at
+ *     full size until promotion
  */
 public record Capacity(int replicas, int maxSurge, int maxUnavailable, boolean atomic) {
 
@@ -90,8 +90,7 @@ public record Capacity(int replicas, int maxSurge, int maxUnavailable, boolean a
     int stableFloor =
         Math.max(minReady(100 - inForce), replicas - maxUnavailable - Math.max(0, canaryReady));
     int stable = Math.min(replicas, Math.max(stableGoal, stableFloor));
-    int canary =
-        Math.max(minReady(inForce), Math.min(canaryGoal, replicas + maxSurge - stable));
+    int canary = Math.max(minReady(inForce), Math.min(canaryGoal, replicas + maxSurge - stable));
     return new Pods(stable, Math.max(0, canary));
   }
 

@@ -74,7 +74,11 @@ final class Pauses {
   private static String inconclusive(
       GateStatus g, ModelDeploymentStatus st, Instant now, Duration progressDeadline) {
     String base =
-        "gate " + g.name + " is inconclusive (" + g.message + "); the rollout waits and never"
+        "gate "
+            + g.name
+            + " is inconclusive ("
+            + g.message
+            + "); the rollout waits and never"
             + " promotes on missing data";
     if (st.stepStartedAt == null) {
       return base;

@@ -28,6 +28,7 @@ final class RolloutRun {
   private final Duration progressDeadline;
   private final Phase previousPhase;
   private final List<Instant> deadlines = new ArrayList<>();
+
   /** The action to apply now; null when none, or when the annotation's value was applied before. */
   private final String action;
 

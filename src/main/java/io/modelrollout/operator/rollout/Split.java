@@ -3,8 +3,8 @@ package io.modelrollout.operator.rollout;
 import java.util.List;
 
 /**
- * The traffic between stable and canary: the canary's weight in percent, the percentage of
- * requests mirrored to it, and the header or cookie matches pinned to it.
+ * The traffic between stable and canary: the canary's weight in percent, the percentage of requests
+ * mirrored to it, and the header or cookie matches pinned to it.
  */
 public record Split(int canaryWeight, int mirrorPercent, List<RouteMatchSpec> matches) {
   /** Everything on stable. */

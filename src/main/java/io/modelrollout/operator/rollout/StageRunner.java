@@ -1,12 +1,12 @@
 package io.modelrollout.operator.rollout;
 
+import io.modelrollout.operator.analysis.GateEvaluator;
+import io.modelrollout.operator.analysis.GateSchedule;
+import io.modelrollout.operator.analysis.Measurement;
 import io.modelrollout.operator.api.GateSpec;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.api.Verdict;
-import io.modelrollout.operator.analysis.GateEvaluator;
-import io.modelrollout.operator.analysis.GateSchedule;
-import io.modelrollout.operator.analysis.Measurement;
 import io.modelrollout.operator.status.Reasons;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,9 +71,9 @@ final class StageRunner {
   }
 
   /**
-   * Weight, preview, switch and promote stages: done once the stage's weight is in force (the
-   * ready pods of both sides carry it) and the canary has a ready pod; a preview once the canary
-   * has its pods.
+   * Weight, preview, switch and promote stages: done once the stage's weight is in force (the ready
+   * pods of both sides carry it) and the canary has a ready pod; a preview once the canary has its
+   * pods.
    */
   private Result scaled(
       ModelDeploymentStatus st, Stage stage, int index, Instant started, boolean forced) {

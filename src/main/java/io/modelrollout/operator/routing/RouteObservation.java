@@ -33,8 +33,7 @@ public record RouteObservation(HasMetadata object, Ownership ownership) {
     List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
     boolean ours =
         owners != null
-            && owners.stream()
-                .anyMatch(o -> Objects.equals(o.getUid(), md.getMetadata().getUid()));
+            && owners.stream().anyMatch(o -> Objects.equals(o.getUid(), md.getMetadata().getUid()));
     if (ours) {
       return new RouteObservation(object, Ownership.OURS);
     }
@@ -48,7 +47,9 @@ public record RouteObservation(HasMetadata object, Ownership ownership) {
     return ownership != Ownership.FOREIGN;
   }
 
-  /** Why the operator leaves the route alone, for the InvalidSpec condition; null when it may write. */
+  /**
+   * Why the operator leaves the route alone, for the InvalidSpec condition; null when it may write.
+   */
   public String conflict(String kind, ModelDeployment md) {
     if (writable()) {
       return null;

@@ -3,8 +3,8 @@ package io.modelrollout.operator.status;
 import io.modelrollout.operator.api.Condition;
 import io.modelrollout.operator.api.HistoryEntry;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
-import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.ModelDeploymentStatus.StaleRoute;
+import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.Weights;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,7 +104,9 @@ public final class StatusAggregator {
     String pods = ready + "/" + want + " pods of version " + st.stable.version + " ready";
 
     List<Condition> c = st.conditions;
-    c = Conditions.set(c, Condition.INVALID_SPEC, false, Reasons.VALID, "the spec is valid", g, now);
+    c =
+        Conditions.set(
+            c, Condition.INVALID_SPEC, false, Reasons.VALID, "the spec is valid", g, now);
     c =
         Conditions.set(
             c,
@@ -132,7 +134,10 @@ public final class StatusAggregator {
               Condition.PROGRESSING,
               true,
               starting ? Reasons.INITIALIZING : Reasons.SCALING,
-              (starting ? "starting version " : "scaling version ") + st.stable.version + ": " + pods,
+              (starting ? "starting version " : "scaling version ")
+                  + st.stable.version
+                  + ": "
+                  + pods,
               g,
               now);
     } else {

@@ -1,11 +1,11 @@
 package io.modelrollout.operator.status;
 
+import io.modelrollout.operator.analysis.Thresholds;
 import io.modelrollout.operator.api.Condition;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.HistoryEntry;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.api.Verdict;
-import io.modelrollout.operator.analysis.Thresholds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -92,7 +92,9 @@ public final class StatusEvents {
       boolean known =
           o.staleRoutes.stream()
               .anyMatch(
-                  x -> Objects.equals(x.provider, r.provider) && Objects.equals(x.message, r.message));
+                  x ->
+                      Objects.equals(x.provider, r.provider)
+                          && Objects.equals(x.message, r.message));
       if (!known) {
         out.add(EventSpec.warning(Reasons.ROUTE_REMOVAL_FAILED, r.message));
       }

@@ -112,7 +112,9 @@ class ActionsEngineTest {
     w.action = "promote-full";
     RolloutDecision d = w.step();
     assertThat(d.status().currentStep).isEqualTo("promote");
-    assertThat(d.replicas()).as("stable waits for ready canary pods").isEqualTo(Map.of(V1, 3, V2, 2));
+    assertThat(d.replicas())
+        .as("stable waits for ready canary pods")
+        .isEqualTo(Map.of(V1, 3, V2, 2));
     assertThat(w.settle().status().stable.revision).isEqualTo(V2);
   }
 

@@ -3,6 +3,7 @@ package io.modelrollout.operator.rollout;
 import static io.modelrollout.operator.rollout.World.revisionOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelrollout.operator.analysis.Measurement;
 import io.modelrollout.operator.api.CanaryStep;
 import io.modelrollout.operator.api.Condition;
 import io.modelrollout.operator.api.HistoryEntry.Outcome;
@@ -10,7 +11,6 @@ import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.RolloutPolicySpec;
 import io.modelrollout.operator.api.Verdict;
-import io.modelrollout.operator.analysis.Measurement;
 import io.modelrollout.operator.status.Conditions;
 import io.modelrollout.operator.testing.Fixtures;
 import java.time.Duration;
@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** The canary strategy, step by step, through a simulated world. */
 class CanaryEngineTest {

@@ -3,8 +3,8 @@ package io.modelrollout.operator.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrollout.operator.api.ModelDeploymentStatus;
-import io.modelrollout.operator.support.Json;
 import io.modelrollout.operator.status.StatusEvents;
+import io.modelrollout.operator.support.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,8 +72,7 @@ class RestartEngineTest {
     RolloutDecision first = w.step();
     ModelDeploymentStatus before = first.status();
     RolloutDecision again = w.step();
-    assertThat(Json.canonical(again.status()))
-        .isEqualTo(Json.canonical(before));
+    assertThat(Json.canonical(again.status())).isEqualTo(Json.canonical(before));
     assertThat(StatusEvents.between(before, again.status())).isEmpty();
     assertThat(again.replicas()).isEqualTo(first.replicas());
     assertThat(again.canaryWeight()).isEqualTo(first.canaryWeight());

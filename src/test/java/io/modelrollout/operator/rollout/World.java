@@ -24,11 +24,11 @@ import java.util.Set;
  * A simulated cluster for engine tests. The engine's decisions become pods: new pods are not ready
  * until {@link #podsReady} (on command), a number of them with {@link #podsReady(String, int)}, or
  * by themselves {@link #readyAfter} a delay; pods of a {@link #held} revision never become ready.
- * Scaling down removes unready pods first, as the Deployment controller does. Gates answer
- * scripted values, the route carries exactly the decided split, and the status survives only as
- * JSON between steps, as in the API server. After every step the world checks the capacity rules:
- * each side that takes traffic has the ready pods its weight needs, and no scale-down takes ready
- * pods below {@code replicas - maxUnavailable} (unless a scale-down delay ran out).
+ * Scaling down removes unready pods first, as the Deployment controller does. Gates answer scripted
+ * values, the route carries exactly the decided split, and the status survives only as JSON between
+ * steps, as in the API server. After every step the world checks the capacity rules: each side that
+ * takes traffic has the ready pods its weight needs, and no scale-down takes ready pods below
+ * {@code replicas - maxUnavailable} (unless a scale-down delay ran out).
  */
 final class World {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -243,7 +243,8 @@ final class World {
           int ready = (int) list.stream().filter(t -> t != null && !t.isAfter(now)).count();
           live.put(
               rev,
-              new LiveRevision(rev, versions.getOrDefault(rev, version), list.size(), ready, false));
+              new LiveRevision(
+                  rev, versions.getOrDefault(rev, version), list.size(), ready, false));
         });
   }
 

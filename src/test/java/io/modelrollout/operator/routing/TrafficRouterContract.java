@@ -40,8 +40,8 @@ abstract class TrafficRouterContract {
   }
 
   /**
-   * Adds an annotation, and a rule of someone else's that sends /admin to the operator's own
-   * stable Service, to the route.
+   * Adds an annotation, and a rule of someone else's that sends /admin to the operator's own stable
+   * Service, to the route.
    */
   protected abstract void addForeignAnnotationAndRule();
 
@@ -122,13 +122,10 @@ abstract class TrafficRouterContract {
 
   @Test
   void repeatingTheSameIntentMakesNoWrite() {
-    apply(
-        intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
+    apply(intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
     requests.reset();
-    apply(
-        intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
-    apply(
-        intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
+    apply(intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
+    apply(intent(20, 10, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
     assertThat(requests.writes()).isEmpty();
   }
 
@@ -149,8 +146,7 @@ abstract class TrafficRouterContract {
   void mirrorsAndRoutesByHeader() {
     assumeTrue(routes());
     RouteState s =
-        apply(
-            intent(0, 25, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
+        apply(intent(0, 25, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 1));
     assertThat(s.mirrorPercent()).isEqualTo(25);
     assertThat(s.canaryWeight()).isZero();
     assertThat(s.verified()).isTrue();
@@ -163,8 +159,7 @@ abstract class TrafficRouterContract {
   @Test
   void neverSendsTrafficToACanaryWithoutReadyPods() {
     RouteState s =
-        apply(
-            intent(40, 30, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 0));
+        apply(intent(40, 30, List.of(new RouteMatchSpec("x-model-variant", "canary", false)), 0));
     assertThat(s.canaryWeight()).isZero();
     assertThat(s.mirrorPercent()).isZero();
     if (routes()) {
@@ -199,7 +194,9 @@ abstract class TrafficRouterContract {
     createForeignRoute(false);
     RouteObservation o = router.observe(md);
     assertThat(o.ownership()).isEqualTo(RouteObservation.Ownership.FOREIGN);
-    assertThat(o.conflict("route", md)).contains("already exists").contains("modelrollout.io/adopt");
+    assertThat(o.conflict("route", md))
+        .contains("already exists")
+        .contains("modelrollout.io/adopt");
     requests.reset();
     assertThatThrownBy(() -> apply(intent(10, 0, List.of(), 1)))
         .isInstanceOf(IllegalStateException.class);

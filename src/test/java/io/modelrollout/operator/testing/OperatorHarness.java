@@ -4,10 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.modelrollout.operator.controller.OperatorSettings;
-import io.modelrollout.operator.telemetry.RolloutMetrics;
-import io.modelrollout.operator.controller.Wiring;
 import io.modelrollout.operator.analysis.MetricProvider;
+import io.modelrollout.operator.controller.OperatorSettings;
+import io.modelrollout.operator.controller.Wiring;
+import io.modelrollout.operator.telemetry.RolloutMetrics;
 import java.time.Clock;
 import java.time.Duration;
 

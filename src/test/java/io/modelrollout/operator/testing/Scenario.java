@@ -4,9 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelrollout.operator.analysis.MetricProvider;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.controller.OperatorSettings;
-import io.modelrollout.operator.analysis.MetricProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;

@@ -26,7 +26,8 @@ class SpecValidatorTest {
       String missing,
       Set<TrafficProvider> installed,
       String prom) {
-    return SpecValidator.validate(s, new SpecValidator.World("ml", p, missing, installed, prom, null));
+    return SpecValidator.validate(
+        s, new SpecValidator.World("ml", p, missing, installed, prom, null));
   }
 
   @Test
