@@ -5,15 +5,18 @@ package io.modelrollout.operator.rollout;
  *
  * <ul>
  *   <li>A side (stable or canary) that takes {@code p}% of traffic needs its share of {@code
- *       replicas}, rounded up, and at least one pod. It takes that traffic only while it has that
- *       many ready pods less {@code maxUnavailable}, and never fewer than one.
+ *       replicas}, rounded up with one percentage point of slack (weights are whole percents, so
+ *       67% of 3 pods needs 2), and at least one pod; 100% needs every pod. It takes that traffic
+ *       only while it has that many ready pods less {@code maxUnavailable}, and never fewer than
+ *       one.
  *   <li>Pods above {@code replicas} never exceed {@code maxSurge}; ready pods of both sides never
  *       fall below {@code replicas - maxUnavailable} because a revision was scaled down.
  *   <li>Stable shrinks only by canary pods that are ready (surge, wait, then shrink), and only as
  *       far as the weight in force still lets it carry its share.
- *   <li>The weight in force is the step's weight when the ready pods carry it; otherwise the
- *       carried weight closest to it (traffic follows ready pods, in whole percent; an atomic
- *       rollout only knows 0 and 100).
+ *   <li>The weight in force is the step's weight when the ready pods carry it. Otherwise it stays
+ *       where it was while the canary's pods are on their way, and moves to the carried share of
+ *       whole pods closest to the step's (3 of 4 pods: 75%) only when stable must shrink for the
+ *       canary to get more pods. An atomic rollout only knows 0 and 100.
  * </ul>
  *
  * @param atomic blue-green and rollouts without a policy: the weight is 0 or 100, stable stays at
@@ -29,7 +32,10 @@ public record Capacity(int replicas, int maxSurge, int maxUnavailable, boolean a
     if (share <= 0 || replicas == 0) {
       return 0;
     }
-    return Math.max(1, ceilDiv(replicas * Math.min(share, 100), 100));
+    if (share >= 100) {
+      return replicas;
+    }
+    return Math.max(1, ceilDiv(replicas * (share - 1), 100));
   }
 
   /** Ready pods a side must have to take {@code share} percent of traffic. */
@@ -75,23 +81,40 @@ public record Capacity(int replicas, int maxSurge, int maxUnavailable, boolean a
   }
 
   /**
-   * The pods to ask for now, on the way to the stage's targets without a capacity dip.
+   * The pods to ask for now, on the way to the stage's goals without a capacity dip: the side that
+   * grows gets what the surge leaves beside the side that shrinks, and the side that shrinks keeps
+   * what its weight in force needs and what keeps the ready pods of both at {@code replicas -
+   * maxUnavailable}.
    *
    * @param canaryGoal the canary pods the stage asks for (the weighted target, or a fixed preview)
    * @param inForce the canary weight in force (decided in this reconcile)
+   * @param canaryNow the canary's pods asked for before this reconcile
    */
-  public Pods pods(int canaryGoal, int stableGoal, int inForce, int stableReady, int canaryReady) {
+  public Pods pods(
+      int canaryGoal,
+      int stableGoal,
+      int inForce,
+      int stableReady,
+      int canaryReady,
+      int canaryNow) {
     if (replicas == 0) {
       return new Pods(0, 0);
     }
     if (atomic) {
       return new Pods(stableGoal, Math.max(canaryGoal, minReady(inForce)));
     }
-    int stableFloor =
-        Math.max(minReady(100 - inForce), replicas - maxUnavailable - Math.max(0, canaryReady));
-    int stable = Math.min(replicas, Math.max(stableGoal, stableFloor));
-    int canary = Math.max(minReady(inForce), Math.min(canaryGoal, replicas + maxSurge - stable));
-    return new Pods(stable, Math.max(0, canary));
+    int keep = replicas - maxUnavailable;
+    if (canaryGoal >= canaryNow) { // the canary grows, stable shrinks
+      int stableFloor = Math.max(minReady(100 - inForce), keep - canaryReady);
+      int stable = Math.min(replicas, Math.max(stableGoal, stableFloor));
+      int canary = Math.max(minReady(inForce), Math.min(canaryGoal, replicas + maxSurge - stable));
+      return new Pods(stable, Math.max(0, canary));
+    }
+    int canaryFloor = Math.max(minReady(inForce), keep - stableReady);
+    int canary = Math.min(canaryNow, Math.max(canaryGoal, canaryFloor));
+    int stable =
+        Math.max(minReady(100 - inForce), Math.min(stableGoal, replicas + maxSurge - canary));
+    return new Pods(Math.min(replicas, stable), canary);
   }
 
   /**
@@ -113,17 +136,23 @@ public record Capacity(int replicas, int maxSurge, int maxUnavailable, boolean a
       }
       return carries(100 - target, stableReady, canaryReady) ? 100 - target : previous;
     }
+    // the carried weight closest to the target, shares of whole pods first (3 of 4 pods: 75)
     int best = -1;
-    for (int w = 0; w <= 100; w++) {
-      if (carries(w, stableReady, canaryReady)
-          && (best < 0 || Math.abs(w - target) < Math.abs(best - target))) {
-        best = w;
-      }
+    for (int k = 0; k <= replicas; k++) {
+      best = closer(Math.round(100f * k / replicas), best, target, stableReady, canaryReady);
+    }
+    for (int w = 0; w <= 100 && best < 0; w++) {
+      best = closer(w, best, target, stableReady, canaryReady);
     }
     if (best >= 0) {
       return best;
     }
     return stableReady <= 0 ? 100 : Math.round(100f * canaryReady / (stableReady + canaryReady));
+  }
+
+  private int closer(int w, int best, int target, int stableReady, int canaryReady) {
+    boolean better = best < 0 || Math.abs(w - target) < Math.abs(best - target);
+    return better && carries(w, stableReady, canaryReady) ? w : best;
   }
 
   private static int ceilDiv(int a, int b) {

@@ -32,12 +32,17 @@ final class Placement {
     if (s.replicas() == 0) {
       return 0;
     }
-    int w =
-        capacity.inForce(
-            plan.target(index).weight(),
-            previous,
-            s.readyOf(stable.revision),
-            s.readyOf(canary.revision));
+    int target = plan.target(index).weight();
+    int stableReady = s.readyOf(stable.revision);
+    int canaryReady = s.readyOf(canary.revision);
+    int w = capacity.inForce(target, previous, stableReady, canaryReady);
+    if (w != target
+        && target > previous
+        && w > previous
+        && capacity.carries(previous, stableReady, canaryReady)
+        && !blocked(stable, canary, index, previous)) {
+      w = previous; // the canary's pods are coming: move once they carry the step's weight
+    }
     if (w > 0 && w < 100 && s.splitByPods() && thirdRevisionRuns(stable, canary)) {
       return 0; // the entry Service would select its pods too
     }
@@ -47,12 +52,24 @@ final class Placement {
   /** The pods of stable and canary at stage {@code index} with {@code weight} in force. */
   Capacity.Pods pods(RevisionStatus stable, RevisionStatus canary, int index, int weight) {
     Capacity.Pods goals = plan.goals(plan.target(index), s.replicas());
+    LiveRevision live = s.live().get(canary.revision);
     return capacity.pods(
         goals.canary(),
         goals.stable(),
         weight,
         s.readyOf(stable.revision),
-        s.readyOf(canary.revision));
+        s.readyOf(canary.revision),
+        live == null ? 0 : live.replicas());
+  }
+
+  /**
+   * Whether the canary cannot get the pods of its stage while {@code weight} stays in force: all
+   * the pods it may have are ready, and stable cannot shrink further for it. Only then does the
+   * weight move to what the ready pods carry before the step's weight is reached.
+   */
+  private boolean blocked(RevisionStatus stable, RevisionStatus canary, int index, int weight) {
+    Capacity.Pods pods = pods(stable, canary, index, weight);
+    return pods.canary() <= s.readyOf(canary.revision) && pods.canary() < canaryGoal(index);
   }
 
   /** The canary pods the stage at {@code index} asks for. */

@@ -102,6 +102,8 @@ public final class StatusAggregator {
     int want = st.stable.replicas == null ? f.replicas() : st.stable.replicas;
     boolean stableReady = ready >= want;
     String pods = ready + "/" + want + " pods of version " + st.stable.version + " ready";
+    String serving =
+        "version " + st.stable.version + " is serving: " + ready + "/" + want + " pods ready";
 
     List<Condition> c = st.conditions;
     c =
@@ -113,7 +115,7 @@ public final class StatusAggregator {
             Condition.READY,
             stableReady,
             stableReady ? Reasons.AVAILABLE : Reasons.PODS_NOT_READY,
-            stableReady ? "version " + st.stable.version + " is serving: " + pods : pods,
+            stableReady ? serving : pods,
             g,
             now);
     Phase prev = f.previousPhase();

@@ -126,7 +126,7 @@ class FirstReconcileIT {
     ModelDeployment healthy = awaitStatus("fraud", s -> s.getStatus().phase == Phase.Healthy);
     Condition ready = Conditions.find(healthy.getStatus().conditions, Condition.READY);
     assertThat(ready.status).isEqualTo("True");
-    assertThat(ready.message).isEqualTo("3/3 pods of version 2.3.0 ready");
+    assertThat(ready.message).isEqualTo("version 2.3.0 is serving: 3/3 pods ready");
     assertThat(
             Conditions.find(healthy.getStatus().conditions, Condition.DEGRADED).lastTransitionTime)
         .as("a condition that did not change keeps its lastTransitionTime")

@@ -174,4 +174,49 @@ class ActionsEngineTest {
     assertThat(invalid.message).isEqualTo("RolloutPolicy 'x' not found in namespace 'ns'");
     assertThat(d.requeueAfter()).isEqualTo(Duration.ofSeconds(60));
   }
+
+  @Test
+  void anActionIsAppliedOnceWhenTheOperatorDiesBeforeRemovingTheAnnotation() {
+    w.action = "abort";
+    w.crashBeforeAnnotationRemoval = true;
+    RolloutDecision d = w.step();
+    assertThat(d.status().phase).isEqualTo(Phase.RolledBack);
+    assertThat(d.status().lastAction.pending).as("recorded before the annotation goes").isTrue();
+    assertThat(d.status().lastAction.resourceVersion).isEqualTo(String.valueOf(w.resourceVersion - 1));
+    var applied = d.status();
+
+    w.crashBeforeAnnotationRemoval = false; // the restarted operator finds the annotation again
+    d = w.step();
+    assertThat(d.actionConsumed()).as("the annotation is removed").isTrue();
+    assertThat(d.status().history.stream().filter(h -> h.outcome == Outcome.Aborted))
+        .as("aborted once")
+        .hasSize(1);
+    assertThat(d.status().lastAction.at).isEqualTo(applied.lastAction.at);
+    assertThat(io.modelrollout.operator.status.StatusEvents.between(applied, d.status()))
+        .as("no second ActionApplied or Aborted event")
+        .isEmpty();
+  }
+
+  @Test
+  void theSameActionAgainAfterItsAnnotationWasRemovedActsAgain() {
+    w.advance(Duration.ofMinutes(1));
+    w.gateValues.put("errors", 0.0);
+    w.action = "promote";
+    assertThat(w.step().status().currentStep).isEqualTo("analysis errors");
+    assertThat(w.action).isNull();
+    w.action = "promote";
+    RolloutDecision d = w.step();
+    assertThat(d.status().currentStep).isEqualTo("setWeight 50");
+    assertThat(d.status().lastAction.message).isEqualTo("promoted past step 'analysis errors'");
+  }
+
+  @Test
+  void aCrashAfterAnUnknownActionDoesNotWarnTwice() {
+    w.action = "yolo";
+    w.crashBeforeAnnotationRemoval = true;
+    var first = w.step().status();
+    w.crashBeforeAnnotationRemoval = false;
+    var second = w.step().status();
+    assertThat(io.modelrollout.operator.status.StatusEvents.between(first, second)).isEmpty();
+  }
 }
