@@ -89,6 +89,7 @@ public record Capacity(int replicas, int maxSurge, int maxUnavailable, boolean a
    * @param canaryGoal the canary pods the stage asks for (the weighted target, or a fixed preview)
    * @param inForce the canary weight in force (decided in this reconcile)
    * @param canaryNow the canary's pods asked for before this reconcile
+   * @param leaving pods of other revisions still waiting to be scaled down, which use the surge
    */
   public Pods pods(
       int canaryGoal,
@@ -96,7 +97,8 @@ public record Capacity(int replicas, int maxSurge, int maxUnavailable, boolean a
       int inForce,
       int stableReady,
       int canaryReady,
-      int canaryNow) {
+      int canaryNow,
+      int leaving) {
     if (replicas == 0) {
       return new Pods(0, 0);
     }
@@ -104,16 +106,16 @@ public record Capacity(int replicas, int maxSurge, int maxUnavailable, boolean a
       return new Pods(stableGoal, Math.max(canaryGoal, minReady(inForce)));
     }
     int keep = replicas - maxUnavailable;
+    int budget = replicas + maxSurge - leaving;
     if (canaryGoal >= canaryNow) { // the canary grows, stable shrinks
       int stableFloor = Math.max(minReady(100 - inForce), keep - canaryReady);
       int stable = Math.min(replicas, Math.max(stableGoal, stableFloor));
-      int canary = Math.max(minReady(inForce), Math.min(canaryGoal, replicas + maxSurge - stable));
+      int canary = Math.max(minReady(inForce), Math.min(canaryGoal, budget - stable));
       return new Pods(stable, Math.max(0, canary));
     }
     int canaryFloor = Math.max(minReady(inForce), keep - stableReady);
     int canary = Math.min(canaryNow, Math.max(canaryGoal, canaryFloor));
-    int stable =
-        Math.max(minReady(100 - inForce), Math.min(stableGoal, replicas + maxSurge - canary));
+    int stable = Math.max(minReady(100 - inForce), Math.min(stableGoal, budget - canary));
     return new Pods(Math.min(replicas, stable), canary);
   }
 

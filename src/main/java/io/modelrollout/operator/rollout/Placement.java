@@ -59,7 +59,8 @@ final class Placement {
         weight,
         s.readyOf(stable.revision),
         s.readyOf(canary.revision),
-        live == null ? 0 : live.replicas());
+        live == null ? 0 : live.replicas(),
+        leaving(stable, canary));
   }
 
   /**
@@ -75,6 +76,17 @@ final class Placement {
   /** The canary pods the stage at {@code index} asks for. */
   int canaryGoal(int index) {
     return plan.goals(plan.target(index), s.replicas()).canary();
+  }
+
+  /** Pods of revisions other than stable and canary, on their way out. */
+  private int leaving(RevisionStatus stable, RevisionStatus canary) {
+    return s.live().values().stream()
+        .filter(
+            l ->
+                !Objects.equals(l.revision(), stable.revision)
+                    && !Objects.equals(l.revision(), canary.revision))
+        .mapToInt(LiveRevision::replicas)
+        .sum();
   }
 
   /** Whether a revision other than stable and canary still has pods. */

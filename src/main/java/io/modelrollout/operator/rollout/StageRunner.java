@@ -178,6 +178,9 @@ final class StageRunner {
     }
     if (g.message != null && g.value == null) {
       sb.append(": ").append(g.message);
+      if (g.query != null) {
+        sb.append("; the query as sent: ").append(g.query);
+      }
     }
     sb.append(" (").append(g.failures).append(g.failures == 1 ? " failure" : " failures");
     sb.append(")");

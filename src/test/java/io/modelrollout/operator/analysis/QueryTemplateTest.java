@@ -52,6 +52,60 @@ class QueryTemplateTest {
         .hasMessageContaining("unknown placeholder {{team}}");
   }
 
+  @Test
+  void insideARegexMatcherAValueMatchesItselfOnly() {
+    String q =
+        QueryTemplate.render(
+            "errors{version=~\"{{version}}\", other!~ \"{{version}}\"}",
+            Map.of("version", "2.3.0+build"));
+    assertThat(q)
+        .isEqualTo(
+            "errors{version=~\"2\\\\.3\\\\.0\\\\+build\", other!~ \"2\\\\.3\\\\.0\\\\+build\"}");
+    // the regex Prometheus sees, once the string's escapes are read
+    String regex = q.substring(q.indexOf('"') + 1, q.indexOf("\",")).replace("\\\\", "\\");
+    assertThat("2.3.0+build").matches(regex);
+    assertThat("2x3x0+build").doesNotMatch(regex);
+    assertThat("2.3.0build").doesNotMatch(regex);
+  }
+
+  @Test
+  void anEqualityMatcherKeepsTheValueAsIs() {
+    assertThat(QueryTemplate.render("x{v=\"{{version}}\"}", Map.of("version", "2.3.0+build")))
+        .isEqualTo("x{v=\"2.3.0+build\"}");
+  }
+
+  @Test
+  void singleQuotesAndBackticksAreHonoured() {
+    assertThat(QueryTemplate.render("x{v='{{version}}'}", Map.of("version", "it's")))
+        .isEqualTo("x{v='it\\'s'}");
+    assertThat(QueryTemplate.render("x{v=~`{{version}}`}", Map.of("version", "1.0")))
+        .isEqualTo("x{v=~`1\\.0`}");
+    assertThatThrownBy(() -> QueryTemplate.render("x{v=`{{version}}`}", Map.of("version", "a`b")))
+        .hasMessageContaining("backtick");
+  }
+
+  @Test
+  void aPlaceholderOutsideQuotesIsRefusedAndReported() {
+    assertThatThrownBy(() -> QueryTemplate.render("{{name}}_requests_total", VARS))
+        .hasMessageContaining("must be inside a quoted label value");
+    assertThat(QueryTemplate.problems("x{a=\"{{team}}\"} or {{name}}_total"))
+        .containsExactly(
+            "unknown placeholder {{team}}; known: name, namespace, model, version, versionLabel,"
+                + " revision, variant",
+            "placeholder {{name}} must be inside a quoted label value, e.g."
+                + " version=\"{{name}}\"");
+    assertThat(QueryTemplate.problems("x{v=\"{{versionLabel}}\",m='{{model}}'}")).isEmpty();
+  }
+
+  @Test
+  void quotesInsideAStringDoNotEndIt() {
+    assertThat(
+            QueryTemplate.render(
+                "label_replace(x, \"a\", \"b\\\"c\", \"d\", \"\") + y{v=\"{{version}}\"}",
+                Map.of("version", "1")))
+        .endsWith("y{v=\"1\"}");
+  }
+
   /** The query with the contents of double-quoted strings removed, honouring escapes. */
   static String unquoted(String q) {
     StringBuilder out = new StringBuilder();

@@ -182,7 +182,8 @@ class ActionsEngineTest {
     RolloutDecision d = w.step();
     assertThat(d.status().phase).isEqualTo(Phase.RolledBack);
     assertThat(d.status().lastAction.pending).as("recorded before the annotation goes").isTrue();
-    assertThat(d.status().lastAction.resourceVersion).isEqualTo(String.valueOf(w.resourceVersion - 1));
+    assertThat(d.status().lastAction.resourceVersion)
+        .isEqualTo(String.valueOf(w.resourceVersion - 1));
     var applied = d.status();
 
     w.crashBeforeAnnotationRemoval = false; // the restarted operator finds the annotation again

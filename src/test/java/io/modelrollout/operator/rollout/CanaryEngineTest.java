@@ -235,6 +235,27 @@ class CanaryEngineTest {
   }
 
   @Test
+  void aGateWithoutDataPastTheProgressDeadlineNamesTheQueryThatReturnedNothing() {
+    toAnalysis();
+    RolloutDecision d = null;
+    for (int i = 0; i < 62; i++) {
+      d = w.step();
+      w.advance(Duration.ofSeconds(1));
+    }
+    assertThat(d.status().phase)
+        .as("never promotes, never rolls back on missing data")
+        .isEqualTo(Phase.Paused);
+    Condition paused = Conditions.find(d.status().conditions, Condition.PAUSED);
+    assertThat(paused.reason).isEqualTo("GateInconclusive");
+    assertThat(paused.message)
+        .startsWith("gate errors has had no usable value for 1m")
+        .contains("longer than progressDeadline 1m")
+        .contains("no data: no series")
+        .contains("the query as sent: q")
+        .contains("{{versionLabel}}");
+  }
+
+  @Test
   void tooManyInconclusiveMeasurementsFailTheGateWhenALimitIsSet() {
     w.policy.gates.get(0).inconclusiveLimit = 2;
     toAnalysis();
@@ -244,7 +265,9 @@ class CanaryEngineTest {
       w.advance(Duration.ofSeconds(1));
     }
     assertThat(d.status().phase).isEqualTo(Phase.RolledBack);
-    assertThat(d.status().history.get(0).reason).contains("inconclusive 3 times in a row");
+    assertThat(d.status().history.get(0).reason)
+        .contains("inconclusive 3 times in a row")
+        .contains("the query as sent: q");
   }
 
   @Test

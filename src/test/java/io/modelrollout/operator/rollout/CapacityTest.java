@@ -79,15 +79,17 @@ class CapacityTest {
   void stableShrinksOnlyByReadyCanaryPods() {
     Capacity c = new Capacity(4, 1, 0, false);
     // setWeight 50 asked, 25 in force, the second canary pod not ready yet
-    assertThat(c.pods(2, 3, 25, 4, 1, 1)).isEqualTo(new Capacity.Pods(3, 2));
+    assertThat(c.pods(2, 3, 25, 4, 1, 1, 0)).isEqualTo(new Capacity.Pods(3, 2));
     // promote asked (canary goal 4) with 50 in force: stable keeps what 50% needs
-    assertThat(c.pods(4, 1, 50, 3, 2, 2)).isEqualTo(new Capacity.Pods(2, 3));
+    assertThat(c.pods(4, 1, 50, 3, 2, 2, 0)).isEqualTo(new Capacity.Pods(2, 3));
     // maxSurge 0: stable gives one pod (maxUnavailable 1) before the canary can have it
     Capacity gpu = new Capacity(4, 0, 1, false);
-    assertThat(gpu.pods(1, 3, 0, 4, 0, 0)).isEqualTo(new Capacity.Pods(3, 1));
+    assertThat(gpu.pods(1, 3, 0, 4, 0, 0, 0)).isEqualTo(new Capacity.Pods(3, 1));
     // a step down (75 -> 25): stable grows first, the canary keeps its ready pods meanwhile
-    assertThat(c.pods(1, 4, 75, 2, 3, 3)).isEqualTo(new Capacity.Pods(2, 3));
-    assertThat(c.pods(1, 4, 49, 3, 3, 3)).isEqualTo(new Capacity.Pods(3, 2));
+    assertThat(c.pods(1, 4, 75, 2, 3, 3, 0)).isEqualTo(new Capacity.Pods(2, 3));
+    assertThat(c.pods(1, 4, 49, 3, 3, 3, 0)).isEqualTo(new Capacity.Pods(3, 2));
+    // pods of a revision on its way out use the surge: the canary waits for them
+    assertThat(c.pods(1, 4, 0, 4, 0, 0, 1)).isEqualTo(new Capacity.Pods(4, 0));
   }
 
   @Test

@@ -122,6 +122,7 @@ class CapacityWalkTest {
         continue;
       }
       World w = healthyAt1(policy, n);
+      w.checkSurge = true;
       w.version = "2.0.0";
       Random random = new Random(n * 100 + surge * 10 + unavailable);
       for (int i = 0; i < 400 && !promoted(w); i++) {
@@ -166,11 +167,13 @@ class CapacityWalkTest {
     w.step();
     w.podsReady();
     RolloutDecision d = w.step();
-    assertThat(w.ready(v3)).isPositive();
     assertThat(d.canaryWeight()).as("the entry Service would select 1.0.0's pods too").isZero();
+    assertThat(d.replicas().get(v3)).as("1.0.0's leaving pods use the surge").isZero();
     w.advance(Duration.ofSeconds(2));
-    w.step(); // 1.0.0 scaled down
-    d = w.step();
+    d = w.step(); // 1.0.0 scaled down
+    assertThat(d.replicas()).doesNotContainKey(World.revisionOf("1.0.0"));
+    d = w.settle();
+    assertThat(d.status().currentStep).isEqualTo("pause 5s");
     assertThat(d.canaryWeight()).isEqualTo(10);
   }
 

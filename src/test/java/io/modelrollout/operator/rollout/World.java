@@ -52,6 +52,9 @@ final class World {
   boolean splitByPods;
   boolean checkCapacity = true;
 
+  /** Checks that stable and canary never ask for more than replicas + maxSurge pods. */
+  boolean checkSurge;
+
   /** The operator dies after writing status, before it removes the action annotation. */
   boolean crashBeforeAnnotationRemoval;
 
@@ -282,6 +285,11 @@ final class World {
       assertThat(stableReady)
           .as("ready stable pods for %d%% %s", 100 - weight, at)
           .isGreaterThanOrEqualTo(c.minReady(100 - weight));
+    }
+    RolloutPlan plan = RolloutPlan.of(policy);
+    if (canary != null && !plan.atomic() && checkSurge) {
+      int asked = d.replicas().get(stable) + d.replicas().get(canary);
+      assertThat(asked).as("pods asked for %s", at).isLessThanOrEqualTo(replicas + plan.surge());
     }
     ModelDeploymentStatus old = before.status();
     int total = stableReady + canaryReady;
