@@ -32,6 +32,8 @@ public final class RolloutEngine {
   static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
   static final Duration INVALID_RECHECK = Duration.ofSeconds(60);
   static final Duration MIN_REQUEUE = Duration.ofSeconds(1);
+  /** How soon to look again after a step's weight went into force. */
+  static final Duration SETTLE = Duration.ofMillis(200);
 
   private final Clock clock;
 

@@ -35,6 +35,7 @@ final class RolloutRun {
   private boolean forceStep;
   private boolean recorded;
   private boolean held; // a new version waits: paused, or no replicas to check it on
+  private boolean settling; // a weight goes into force now; its stage ends on the next reconcile
 
   RolloutRun(
       RolloutSnapshot s,
@@ -201,6 +202,10 @@ final class RolloutRun {
         if (w.until() != null) deadlines.add(w.until());
         return;
       }
+      if (r instanceof StageRunner.Settle) {
+        settling = true;
+        return;
+      }
       if (r instanceof StageRunner.Fail f) {
         if (s.policy() == null || s.policy().automaticRollback()) {
           endCanary(Outcome.RolledBack, f.message(), true);
@@ -286,6 +291,9 @@ final class RolloutRun {
   }
 
   private Duration requeue() {
+    if (settling) {
+      return RolloutEngine.SETTLE;
+    }
     return deadlines.stream()
         .min(Instant::compareTo)
         .map(t -> Duration.between(now, t))

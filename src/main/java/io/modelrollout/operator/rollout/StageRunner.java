@@ -25,6 +25,9 @@ final class StageRunner {
   /** Not yet; look again at {@code until} (null: when something changes). */
   record Wait(Instant until) implements Result {}
 
+  /** The stage's weight goes into force with this reconcile; the stage ends on the next one. */
+  record Settle() implements Result {}
+
   /** The stage failed: roll back with this reason. */
   record Fail(String reason, String message) implements Result {}
 
@@ -89,6 +92,9 @@ final class StageRunner {
     } else {
       int weight = placement.weight(st.stable, st.canary, index, previousWeight);
       done = weight == target.weight() && ready >= Math.max(1, minReady(target.weight()));
+      if (done && previousWeight != weight && !(stage instanceof Stage.Promote)) {
+        return new Settle(); // a step's weight is routed before the next step begins
+      }
     }
     if (done) {
       return new Done();

@@ -98,8 +98,24 @@ final class World {
         measurements);
   }
 
-  /** One reconcile with a fresh engine (status is the only memory), then the pods follow it. */
+  /**
+   * One reconcile with a fresh engine (status is the only memory), then the pods follow it; when
+   * the engine asks to look again at once (a step's weight just went into force), that reconcile
+   * follows too, as the operator's does 200 ms later.
+   */
   RolloutDecision step() {
+    RolloutDecision d = reconcile();
+    for (int i = 0; i < 5 && RolloutEngine.SETTLE.equals(d.requeueAfter()); i++) {
+      settled.add(d);
+      d = reconcile();
+    }
+    return d;
+  }
+
+  /** Decisions that put a step's weight in force, followed at once by another reconcile. */
+  final List<RolloutDecision> settled = new ArrayList<>();
+
+  private RolloutDecision reconcile() {
     RolloutEngine engine = new RolloutEngine(clock);
     RolloutSnapshot pre = snapshot(Map.of());
     Map<String, Measurement> m = new HashMap<>();
