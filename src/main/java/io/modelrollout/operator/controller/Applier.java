@@ -31,7 +31,7 @@ import java.util.Set;
  *
  * <ol>
  *   <li><b>grow</b>: create the spec's revision's Deployment, scale revisions up (adds pods, moves
- *       no traffic);
+ *       no traffic), as far as the pods asked for stay within replicas + maxSurge;
  *   <li><b>drain</b>: when the stable or canary Service is about to select another revision while
  *       the route sends it requests, the route first stops sending it any;
  *   <li><b>Services</b>: the stable and canary Services' selectors (behind a router, the entry
@@ -39,6 +39,8 @@ import java.util.Set;
  *   <li><b>route</b>: the decided split (with ReplicaRatio the route is the entry Service's
  *       selector);
  *   <li><b>shrink</b>: scale revisions down, delete the revisions no longer needed;
+ *   <li><b>grow the rest</b>: growth that had to wait for the shrink (a pod that moves from stable
+ *       to the canary without surge);
  *   <li><b>stale routes</b>: remove the route of a data plane the spec no longer names; one that
  *       cannot be removed stays listed in status and is retried.
  * </ol>
@@ -72,13 +74,21 @@ public class Applier {
     ModelDeployment md = o.md();
     Map<String, Deployment> live = o.deployments();
     String specRevision = s.desiredRevision();
-    // 1. grow
+    // 1. grow, within the pod limit
+    int asked = live.values().stream().mapToInt(Applier::replicas).sum();
+    Map<String, Integer> later = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, Integer> e : d.replicas().entrySet()) {
       Deployment current = live.get(e.getKey());
       int now = current == null ? 0 : replicas(current);
-      if (current == null || e.getValue() > now) {
-        deployment(md, e.getKey(), e.getValue(), specRevision, current, ctx);
-      } else if (e.getValue() == now && e.getKey().equals(specRevision)) {
+      int want = e.getValue();
+      if (current == null || want > now) {
+        int grant = Math.min(want - now, Math.max(0, d.podLimit() - asked));
+        asked += grant;
+        deployment(md, e.getKey(), now + grant, specRevision, current, ctx);
+        if (now + grant < want) {
+          later.put(e.getKey(), want);
+        }
+      } else if (want == now && e.getKey().equals(specRevision)) {
         deployment(md, e.getKey(), now, specRevision, current, ctx); // template drift
       }
     }
@@ -89,7 +99,7 @@ public class Applier {
     // 2. drain
     RouteObservation route = o.route();
     if (provider != TrafficProvider.ReplicaRatio && route.object() != null) {
-      Split drain = drain(o, services, router.read(route, intent), intent);
+      Split drain = drain(o, s, services, router.read(route, intent));
       if (drain != null) {
         writer.run(
             "drain the route before a Service moves",
@@ -124,7 +134,9 @@ public class Applier {
         writer.scale(e.getValue(), want, ctx);
       }
     }
-    // 6. stale routes
+    // 6. grow the rest
+    later.forEach((rev, want) -> deployment(md, rev, want, specRevision, live.get(rev), ctx));
+    // 7. stale routes
     return new Result(provider.name(), state, removeStale(o, ctx));
   }
 
@@ -136,25 +148,42 @@ public class Applier {
       Deployment current,
       Context<ModelDeployment> ctx) {
     if (revision.equals(specRevision)) {
-      writer.ensure(
-          RevisionDeployments.desired(md, revision, replicas), current, Deployment.class, ctx);
+      Deployment desired = RevisionDeployments.desired(md, revision, replicas);
+      if (current != null && !java.util.Objects.equals(current.getSpec().getReplicas(), replicas)) {
+        current = null; // the replicas differ: apply without asking the matcher
+      }
+      writer.ensure(desired, current, Deployment.class, ctx);
     } else if (current != null) {
       writer.scale(current, replicas, ctx);
     }
   }
 
-  /** The split that takes traffic off a Service about to move, or null when none is needed. */
+  /**
+   * The split that takes traffic off a Service about to move, or null when none is needed (or
+   * possible: the other side has no ready pods behind its Service as it is now).
+   */
   private static Split drain(
-      Observed o, List<Service> desired, RouteState current, RouteIntent intent) {
-    boolean canaryMoves = moves(o, desired, Labels.canaryService(o.md()));
-    boolean stableMoves = moves(o, desired, Labels.stableService(o.md()));
-    if (canaryMoves && !stableMoves && current.canaryTakesTraffic() && intent.stableReady() > 0) {
+      Observed o, RolloutSnapshot s, List<Service> desired, RouteState current) {
+    String canary = Labels.canaryService(o.md());
+    String stable = Labels.stableService(o.md());
+    boolean canaryMoves = moves(o, desired, canary);
+    boolean stableMoves = moves(o, desired, stable);
+    if (canaryMoves && !stableMoves && current.canaryTakesTraffic() && readyBehind(o, s, stable)) {
       return Split.STABLE_ONLY;
     }
-    if (stableMoves && !canaryMoves && current.canaryWeight() < 100 && intent.canaryReady() > 0) {
+    if (stableMoves && !canaryMoves && current.canaryWeight() < 100 && readyBehind(o, s, canary)) {
       return new Split(100, 0, List.of());
     }
     return null;
+  }
+
+  /** Whether the live Service {@code name} selects a revision with ready pods. */
+  private static boolean readyBehind(Observed o, RolloutSnapshot s, String name) {
+    Service live = o.services().get(name);
+    if (live == null || live.getSpec() == null || live.getSpec().getSelector() == null) {
+      return false;
+    }
+    return s.readyOf(live.getSpec().getSelector().get(Labels.REVISION)) > 0;
   }
 
   private static boolean moves(Observed o, List<Service> desired, String name) {

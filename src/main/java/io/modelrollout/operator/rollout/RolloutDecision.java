@@ -14,6 +14,9 @@ import java.util.Map;
  * @param applyResources false when the spec is invalid: nothing that runs may change
  * @param actionConsumed the action annotation was handled (now or before) and must be removed
  * @param requeueAfter when a wait ends, or null when only events matter
+ * @param podLimit pods all revisions together may ask for before one shrinks (replicas + maxSurge
+ *     for a canary; unbounded for blue-green): growth beyond it waits until after the shrink in the
+ *     same reconcile
  */
 public record RolloutDecision(
     ModelDeploymentStatus status,
@@ -24,7 +27,8 @@ public record RolloutDecision(
     Split split,
     boolean applyResources,
     boolean actionConsumed,
-    Duration requeueAfter) {
+    Duration requeueAfter,
+    int podLimit) {
 
   /** The canary's weight in this decision. */
   public int canaryWeight() {
@@ -42,6 +46,7 @@ public record RolloutDecision(
         split,
         applyResources,
         actionConsumed,
-        requeueAfter);
+        requeueAfter,
+        podLimit);
   }
 }

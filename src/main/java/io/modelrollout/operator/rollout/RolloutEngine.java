@@ -32,6 +32,7 @@ public final class RolloutEngine {
   static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
   static final Duration INVALID_RECHECK = Duration.ofSeconds(60);
   static final Duration MIN_REQUEUE = Duration.ofSeconds(1);
+
   /** How soon to look again after a step's weight went into force. */
   static final Duration SETTLE = Duration.ofMillis(200);
 
@@ -61,7 +62,16 @@ public final class RolloutEngine {
     st.observedGeneration = s.generation();
     if (!s.problems().isEmpty()) {
       return new RolloutDecision(
-          st, null, Map.of(), null, null, Split.STABLE_ONLY, false, false, INVALID_RECHECK);
+          st,
+          null,
+          Map.of(),
+          null,
+          null,
+          Split.STABLE_ONLY,
+          false,
+          false,
+          INVALID_RECHECK,
+          Integer.MAX_VALUE);
     }
     return new RolloutRun(s, st, RolloutPlan.of(s.policy()), now, progressDeadline(s)).decide();
   }

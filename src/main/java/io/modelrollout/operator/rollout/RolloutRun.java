@@ -245,6 +245,7 @@ final class RolloutRun {
               canaryServes ? extras.mirrorPercent() : 0,
               canaryServes ? extras.matches() : List.of());
     } else {
+      stableDesired = promotedSize();
       replicas.put(st.stable.revision, stableDesired);
     }
     st.stable.replicas = stableDesired;
@@ -273,7 +274,28 @@ final class RolloutRun {
         split,
         true,
         s.action() != null,
-        requeue());
+        requeue(),
+        plan.atomic() ? Integer.MAX_VALUE : s.replicas() + plan.surge());
+  }
+
+  /**
+   * The stable revision's pods with no rollout running: all of them, except that right after a
+   * canary promotion the previous revision's pods, kept for scaleDownDelay, use the surge first
+   * (never more than maxUnavailable short). After a rollback stable is back to full size at once.
+   */
+  private int promotedSize() {
+    int n = s.replicas();
+    if (plan.atomic()) {
+      return n;
+    }
+    int leaving =
+        st.scaleDown.stream()
+            .filter(d -> d.afterStableReady == null)
+            .map(d -> s.live().get(d.revision))
+            .filter(Objects::nonNull)
+            .mapToInt(LiveRevision::replicas)
+            .sum();
+    return Math.max(n - plan.unavailable(), Math.min(n, n + plan.surge() - leaving));
   }
 
   /** The canary weight in force before this reconcile, for the canary now in status. */

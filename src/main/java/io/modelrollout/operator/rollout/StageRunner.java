@@ -92,7 +92,7 @@ final class StageRunner {
     } else {
       int weight = placement.weight(st.stable, st.canary, index, previousWeight);
       done = weight == target.weight() && ready >= Math.max(1, minReady(target.weight()));
-      if (done && previousWeight != weight && !(stage instanceof Stage.Promote)) {
+      if (done && previousWeight != weight) {
         return new Settle(); // a step's weight is routed before the next step begins
       }
     }
