@@ -1,6 +1,7 @@
 package io.modelrollout.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
@@ -11,6 +12,7 @@ import java.util.List;
 /** Observed state of a ModelDeployment; the operator's only memory between reconciles. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonClassDescription("What the operator observed and decided; written by the operator only.")
 public class ModelDeploymentStatus {
   @JsonPropertyDescription("The metadata.generation this status was computed from.")
   public Long observedGeneration;
@@ -86,7 +88,10 @@ public class ModelDeploymentStatus {
   /** A revision pending scale-down. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ScaleDown {
+    @JsonPropertyDescription("The revision whose pods are kept for now.")
     public String revision;
+
+    @JsonPropertyDescription("When it will be scaled to zero (RFC 3339).")
     public String at;
 
     public ScaleDown() {}
@@ -100,8 +105,13 @@ public class ModelDeploymentStatus {
   /** A manual action the operator applied. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class ActionRecord {
+    @JsonPropertyDescription("The value of the modelrollout.io/action annotation, e.g. promote.")
     public String action;
+
+    @JsonPropertyDescription("When it was applied (RFC 3339).")
     public String at;
+
+    @JsonPropertyDescription("What the action did.")
     public String message;
   }
 }
