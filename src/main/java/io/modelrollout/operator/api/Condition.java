@@ -24,7 +24,8 @@ public class Condition {
   @JsonPropertyDescription("A CamelCase reason for the last transition.")
   public String reason;
 
-  @JsonPropertyDescription("A sentence for humans, with the evidence (e.g. a gate's value and threshold).")
+  @JsonPropertyDescription(
+      "A sentence for humans, with the evidence (e.g. a gate's value and threshold).")
   public String message;
 
   @JsonPropertyDescription("When the status last changed (RFC 3339).")

@@ -11,7 +11,8 @@ public class HistoryEntry {
   @JsonPropertyDescription("The model version (spec.model.version) of the rollout.")
   public String version;
 
-  @JsonPropertyDescription("The revision (hash of the pod template and model fields) of the rollout.")
+  @JsonPropertyDescription(
+      "The revision (hash of the pod template and model fields) of the rollout.")
   public String revision;
 
   @JsonPropertyDescription("Promoted, RolledBack or Aborted.")

@@ -38,8 +38,14 @@ public final class CrdGen {
         new CRDGenerator()
             .inOutputDir(out)
             .forCRDVersions("v1")
-            .withPostProcessor(new OrderColumns())
-            .withPostProcessor(new RootDescriptions())
+            .withPostProcessor(
+                new CRDPostProcessor() { // the generator takes one post-processor
+                  @Override
+                  public HasMetadata process(HasMetadata crd, String version) {
+                    return new RootDescriptions()
+                        .process(new OrderColumns().process(crd, version), version);
+                  }
+                })
             .customResourceClasses(ModelDeployment.class, RolloutPolicy.class)
             .generate();
     System.out.println("generated " + n + " CRDs into " + out);
