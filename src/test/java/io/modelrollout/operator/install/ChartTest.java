@@ -189,7 +189,7 @@ class ChartTest {
                     "apiGroups", List.of("coordination.k8s.io"),
                     "resources", List.of("leases"),
                     "resourceNames", List.of("mro-model-rollout-operator"),
-                    "verbs", List.of("get", "update"))));
+                    "verbs", List.of("get", "update", "patch"))));
   }
 
   @Test
