@@ -112,8 +112,8 @@ final class Installation {
     Deployment d = admin.apps().deployments().inNamespace(namespace).withName(deployment).get();
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar e : d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
-      if (e.getValue() != null) {
-        env.put(e.getName(), e.getValue());
+      if (e.getValueFrom() == null) {
+        env.put(e.getName(), e.getValue() == null ? "" : e.getValue()); // "" is stored as absent
       } else if (e.getValueFrom() != null
           && e.getValueFrom().getFieldRef() != null
           && "metadata.namespace".equals(e.getValueFrom().getFieldRef().getFieldPath())) {
