@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,6 +17,8 @@ import io.modelrollout.operator.api.HistoryEntry.Outcome;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.RolloutPolicy;
+import io.modelrollout.operator.api.TrafficProvider;
+import io.modelrollout.operator.api.TrafficSpec;
 import io.modelrollout.operator.testing.FakeDeploymentController;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.TestCluster;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -71,6 +75,7 @@ class HelmInstallIT {
     values.put("prometheus.address", proxy.address());
     values.put("log.level", "DEBUG");
     installation = Installation.install(admin, releaseNs, values);
+    TestCluster.installRouteCrds(); // before the operator discovers which data planes exist
     Path dir = Files.createDirectories(TestCluster.projectDir().resolve("target/helm-install-it"));
     Files.writeString(dir.resolve("helm-install.txt"), installation.release.getOutput());
     Map<String, String> env = new HashMap<>(installation.operatorEnv());
@@ -179,6 +184,48 @@ class HelmInstallIT {
   }
 
   @Test
+  void routedCanaryAndAProviderSwitchUnderTheChartsRbac() {
+    admin
+        .resource(
+            Fixtures.canaryPolicy(
+                appNs, "routed", 1, CanaryStep.weight(50), CanaryStep.pause("1s")))
+        .create();
+    ModelDeployment md = Fixtures.withPolicy(Fixtures.model(appNs, "routed", "1.0.0", 2), "routed");
+    md.getSpec().traffic = new TrafficSpec();
+    md.getSpec().traffic.provider = TrafficProvider.GatewayAPI;
+    md.getSpec().traffic.gatewayAPI = new TrafficSpec.GatewayApi();
+    TrafficSpec.ParentRef gateway = new TrafficSpec.ParentRef();
+    gateway.name = "gateway";
+    md.getSpec().traffic.gatewayAPI.parentRefs = List.of(gateway);
+    admin.resource(md).create();
+    awaitMd("routed", m -> m.getStatus().phase == Phase.Healthy);
+    Fixtures.patch(admin, appNs, "routed", "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
+    ModelDeployment promoted = awaitMd("routed", m -> "2.0.0".equals(m.getStatus().stable.version));
+    assertThat(promoted.getStatus().weights.provider).isEqualTo("GatewayAPI");
+    assertThat(promoted.getStatus().weights.verified).isTrue();
+    assertThat(admin.resources(HTTPRoute.class).inNamespace(appNs).withName("routed").get())
+        .isNotNull();
+
+    Fixtures.patch(
+        admin,
+        appNs,
+        "routed",
+        "{\"spec\":{\"traffic\":{\"provider\":\"Istio\",\"gatewayAPI\":null}}}");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                admin
+                            .genericKubernetesResources("networking.istio.io/v1", "VirtualService")
+                            .inNamespace(appNs)
+                            .withName("routed")
+                            .get()
+                        != null
+                    && admin.resources(HTTPRoute.class).inNamespace(appNs).withName("routed").get()
+                        == null);
+  }
+
+  @Test
   void whatTheChartDoesNotGrantIsRefused() {
     try (KubernetesClient sa = installation.serviceAccountClient()) {
       assertForbidden(() -> sa.secrets().inNamespace(appNs).list(), "list Secrets (get only)");
@@ -265,11 +312,15 @@ class HelmInstallIT {
   }
 
   private ModelDeployment awaitMd(Predicate<ModelDeployment> p) {
+    return awaitMd("fraud", p);
+  }
+
+  private ModelDeployment awaitMd(String name, Predicate<ModelDeployment> p) {
     return await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(200))
         .until(
-            () -> admin.resources(ModelDeployment.class).inNamespace(appNs).withName("fraud").get(),
+            () -> admin.resources(ModelDeployment.class).inNamespace(appNs).withName(name).get(),
             m -> m != null && m.getStatus() != null && p.test(m));
   }
 
