@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,12 +84,5 @@ class DashboardTest {
 
   private static String quoted(String s) {
     return "'" + s.replace("'", "''") + "'";
-  }
-
-  /** Writes a temp file so promtool reads it; a helper for both tests. */
-  static Path temp(String content) throws IOException {
-    Path f = Files.createTempFile("rules", ".yml");
-    Files.writeString(f, content);
-    return f;
   }
 }

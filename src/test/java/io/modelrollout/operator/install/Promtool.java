@@ -18,7 +18,8 @@ final class Promtool {
     assertThat(Path.of(binary()))
         .as("promtool is missing: install Debian's prometheus package (.ci/run does)")
         .isExecutable();
-    Path f = DashboardTest.temp(rules);
+    Path f = Files.createTempFile("rules", ".yml");
+    Files.writeString(f, rules);
     try {
       Process p =
           new ProcessBuilder(binary(), "check", "rules", f.toString())
