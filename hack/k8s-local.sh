@@ -247,7 +247,8 @@ NODE
 down() {
   local n f
   for f in "$MRO_CACHE"/run/{operator,prometheus,exporter}.pid; do # started by hack/demo.sh
-    if [[ -f $f ]]; then
+    # the demo runs on the default cluster only; a cluster with its own K8S_RUN leaves it alone
+    if [[ $RUN == "$MRO_CACHE/run/k8s" && -f $f ]]; then
       kill "$(cat "$f")" 2>/dev/null || true
       rm -f "$f"
     fi

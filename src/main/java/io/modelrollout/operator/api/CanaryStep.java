@@ -65,7 +65,11 @@ public class CanaryStep {
       value = "has(self.header) != has(self.cookie)",
       message = "a match sets exactly one of header or cookie")
   public static class RouteMatch {
+    @JsonPropertyDescription(
+        "An HTTP request header and its exact value; set this or cookie, not both.")
     public NameValue header;
+
+    @JsonPropertyDescription("A cookie and its exact value; set this or header, not both.")
     public NameValue cookie;
   }
 
@@ -77,10 +81,12 @@ public class CanaryStep {
     @ValidationRule(
         value = "self.matches('^[A-Za-z0-9!#$%&\\'*+.^_`|~-]+$')",
         message = "a header or cookie name is a token (letters, digits and !#$%&'*+.^_`|~-)")
+    @JsonPropertyDescription("Header or cookie name (an HTTP token; header names match any case).")
     public String name;
 
     @Required
     @Size(min = 1, max = 1024)
+    @JsonPropertyDescription("The exact value that sends a request to the canary.")
     public String value;
   }
 

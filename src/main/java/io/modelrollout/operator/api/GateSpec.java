@@ -143,6 +143,9 @@ public class GateSpec {
   public static class SecretRef {
     @Required
     @Size(min = 1, max = 253)
+    @JsonPropertyDescription(
+        "Name of a Secret in the ModelDeployment's namespace with the key token, or username and"
+            + " password, and optionally ca.crt.")
     public String name;
   }
 
@@ -151,10 +154,12 @@ public class GateSpec {
   public static class Header {
     @Required
     @Size(min = 1, max = 256)
+    @JsonPropertyDescription("Header name.")
     public String name;
 
     @Required
     @Size(max = 4096)
+    @JsonPropertyDescription("Header value, sent as written.")
     public String value;
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class GateStatus {
+  @JsonPropertyDescription("The gate's name, as in the policy.")
   public String name;
 
   @JsonPropertyDescription("Pass, Fail, Inconclusive or Pending.")
@@ -19,7 +20,10 @@ public class GateStatus {
   @JsonPropertyDescription("The threshold in words, e.g. '<= 0.01'.")
   public String threshold;
 
+  @JsonPropertyDescription("Good measurements so far at this stage.")
   public Integer successes;
+
+  @JsonPropertyDescription("Bad measurements so far at this stage.")
   public Integer failures;
 
   @JsonPropertyDescription("Inconclusive measurements in a row.")

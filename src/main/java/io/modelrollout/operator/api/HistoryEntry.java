@@ -8,12 +8,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class HistoryEntry {
+  @JsonPropertyDescription("The model version (spec.model.version) of the rollout.")
   public String version;
+
+  @JsonPropertyDescription(
+      "The revision (hash of the pod template and model fields) of the rollout.")
   public String revision;
 
   @JsonPropertyDescription("Promoted, RolledBack or Aborted.")
   public Outcome outcome;
 
+  @JsonPropertyDescription("Why it ended so, e.g. the gate that failed with its value.")
   public String reason;
 
   @JsonPropertyDescription("When the rollout ended (RFC 3339).")

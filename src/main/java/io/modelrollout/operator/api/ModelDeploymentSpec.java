@@ -1,5 +1,6 @@
 package io.modelrollout.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
@@ -12,6 +13,8 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 /** Desired state of a ModelDeployment: the model, the server pod template and how to roll out. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription(
+    "The model, its server pod template, replicas, Services, traffic and rollout.")
 public class ModelDeploymentSpec {
   @Required
   @JsonPropertyDescription("The model to serve: name, version, where to load it from.")

@@ -1,5 +1,6 @@
 package io.modelrollout.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -11,6 +12,7 @@ import java.util.List;
 /** Observed state of a ModelDeployment; the operator's only memory between reconciles. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonClassDescription("What the operator observed and decided; written by the operator only.")
 public class ModelDeploymentStatus {
   @JsonPropertyDescription("The metadata.generation this status was computed from.")
   public Long observedGeneration;

@@ -1,5 +1,6 @@
 package io.modelrollout.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -33,6 +34,7 @@ import java.util.List;
     message =
         "every gate named in blueGreen.prePromotionGates or postPromotionGates must be defined"
             + " in gates")
+@JsonClassDescription("The strategy, stages, metric gates and deadlines of a rollout.")
 public class RolloutPolicySpec {
   @Required
   @JsonPropertyDescription("Canary (weighted steps) or BlueGreen (preview, then an atomic switch).")

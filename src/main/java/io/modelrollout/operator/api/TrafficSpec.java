@@ -61,6 +61,7 @@ public class TrafficSpec {
 
     @Required
     @Size(min = 1, max = 253)
+    @JsonPropertyDescription("Name of the parent (a Gateway, or a Service for a mesh).")
     public String name;
 
     @JsonPropertyDescription("Listener of the Gateway to attach to.")
@@ -68,6 +69,7 @@ public class TrafficSpec {
 
     @Min(1)
     @Max(65535)
+    @JsonPropertyDescription("Port of the parent's listener to attach to.")
     public Integer port;
   }
 

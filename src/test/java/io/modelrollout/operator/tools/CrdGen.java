@@ -1,13 +1,17 @@
 package io.modelrollout.operator.tools;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.RolloutPolicy;
 import java.io.File;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +38,14 @@ public final class CrdGen {
         new CRDGenerator()
             .inOutputDir(out)
             .forCRDVersions("v1")
-            .withPostProcessor(new OrderColumns())
+            .withPostProcessor(
+                new CRDPostProcessor() { // the generator takes one post-processor
+                  @Override
+                  public HasMetadata process(HasMetadata crd, String version) {
+                    return new RootDescriptions()
+                        .process(new OrderColumns().process(crd, version), version);
+                  }
+                })
             .customResourceClasses(ModelDeployment.class, RolloutPolicy.class)
             .generate();
     System.out.println("generated " + n + " CRDs into " + out);
@@ -60,6 +71,46 @@ public final class CrdGen {
             })
         .customResourceClasses(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
         .generate();
+  }
+
+  /**
+   * Describes the root spec and status from the classes' {@code @JsonClassDescription} (the
+   * generator reads descriptions from properties only, and spec and status are inherited), so that
+   * {@code kubectl explain} explains them too.
+   */
+  private static final class RootDescriptions implements CRDPostProcessor {
+    private static final Map<String, Class<?>> RESOURCES =
+        Map.of(
+            "modeldeployments.modelrollout.io", ModelDeployment.class,
+            "rolloutpolicies.modelrollout.io", RolloutPolicy.class);
+
+    @Override
+    public HasMetadata process(HasMetadata crd, String version) {
+      CustomResourceDefinition def = (CustomResourceDefinition) crd;
+      Class<?> type = RESOURCES.get(def.getMetadata().getName());
+      if (type == null) {
+        return def;
+      }
+      Type[] args = ((ParameterizedType) type.getGenericSuperclass()).getActualTypeArguments();
+      for (var v : def.getSpec().getVersions()) {
+        var props = v.getSchema().getOpenAPIV3Schema().getProperties();
+        describe(props.get("spec"), (Class<?>) args[0]);
+        describe(props.get("status"), (Class<?>) args[1]);
+      }
+      return def;
+    }
+
+    private static void describe(JSONSchemaProps prop, Class<?> type) {
+      if (prop == null || prop.getDescription() != null) {
+        return;
+      }
+      JsonClassDescription d = type.getAnnotation(JsonClassDescription.class);
+      if (d != null) {
+        prop.setDescription(d.value());
+      } else if (type == Void.class) {
+        prop.setDescription("Not used: this resource has no status.");
+      }
+    }
   }
 
   private static final class OrderColumns implements CRDPostProcessor {

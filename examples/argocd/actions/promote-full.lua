@@ -1,0 +1,6 @@
+-- Skip the remaining steps and promote: the operator acts once on the annotation and removes it.
+if obj.metadata.annotations == nil then
+  obj.metadata.annotations = {}
+end
+obj.metadata.annotations["modelrollout.io/action"] = "promote-full"
+return obj

@@ -1,0 +1,6 @@
+-- Resume a paused rollout: the operator acts once on the annotation and removes it.
+if obj.metadata.annotations == nil then
+  obj.metadata.annotations = {}
+end
+obj.metadata.annotations["modelrollout.io/action"] = "resume"
+return obj

@@ -1,0 +1,6 @@
+-- Retry a rolled-back version: the operator acts once on the annotation and removes it.
+if obj.metadata.annotations == nil then
+  obj.metadata.annotations = {}
+end
+obj.metadata.annotations["modelrollout.io/action"] = "retry"
+return obj

@@ -1,0 +1,48 @@
+{{/*
+The operator's permissions on namespaced objects, in one place: exactly the calls the code makes
+(see the README's "Permissions" section). A ClusterRole holds them when the operator watches all
+namespaces, a Role in each watched namespace otherwise. Leases for leader election are in
+rbac.yaml (release namespace only).
+*/}}
+{{- define "mro.rules" -}}
+# the reconciler's primary resource (informer) and the JSON patch that removes a handled
+# modelrollout.io/action annotation
+- apiGroups: [modelrollout.io]
+  resources: [modeldeployments]
+  verbs: [list, watch, patch]
+# status, written by server-side apply on the status subresource
+- apiGroups: [modelrollout.io]
+  resources: [modeldeployments/status]
+  verbs: [patch]
+# policies referenced by spec.rollout.policyRef (informer)
+- apiGroups: [modelrollout.io]
+  resources: [rolloutpolicies]
+  verbs: [list, watch]
+# one Deployment per revision: informer, server-side apply (create + patch), scale by merge
+# patch, delete when a revision is no longer needed
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [list, watch, create, patch, delete]
+# the Services <name>, <name>-stable, <name>-canary: informer and server-side apply
+- apiGroups: [""]
+  resources: [services]
+  verbs: [list, watch, create, patch]
+# Events on ModelDeployments (core/v1, created once each, never updated)
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create]
+# traffic routers: the HTTPRoute or VirtualService <name> (read, create, update with the
+# resourceVersion read, delete on a provider change; list and watch for informers)
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [httproutes]
+  verbs: [get, list, watch, create, update, delete]
+- apiGroups: [networking.istio.io]
+  resources: [virtualservices]
+  verbs: [get, list, watch, create, update, delete]
+{{- if .Values.rbac.readSecrets }}
+# credentials of a gate's Prometheus (prometheus.secretRef), read by name only
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
+{{- end }}
+{{- end -}}

@@ -1,0 +1,271 @@
+package io.modelrollout.operator.install;
+
+import static io.modelrollout.operator.install.Chart.at;
+import static io.modelrollout.operator.install.Chart.objects;
+import static io.modelrollout.operator.install.Chart.ofKind;
+import static io.modelrollout.operator.install.Chart.template;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.LintResult;
+import io.modelrollout.operator.testing.TestCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The Helm chart rendered by a real Helm engine: lint, defaults, every option, the schema. */
+class ChartTest {
+  static final String NS = "mro-system";
+
+  /** The chart's permissions on namespaced objects; the README's Permissions table says why. */
+  static final List<Map<String, Object>> RULES =
+      List.of(
+          rule("modelrollout.io", "modeldeployments", "list", "watch", "patch"),
+          rule("modelrollout.io", "modeldeployments/status", "patch"),
+          rule("modelrollout.io", "rolloutpolicies", "list", "watch"),
+          rule("apps", "deployments", "list", "watch", "create", "patch", "delete"),
+          rule("", "services", "list", "watch", "create", "patch"),
+          rule("", "events", "create"),
+          rule(
+              "gateway.networking.k8s.io",
+              "httproutes",
+              "get",
+              "list",
+              "watch",
+              "create",
+              "update",
+              "delete"),
+          rule(
+              "networking.istio.io",
+              "virtualservices",
+              "get",
+              "list",
+              "watch",
+              "create",
+              "update",
+              "delete"),
+          rule("", "secrets", "get"));
+
+  @Test
+  void lintsClean() {
+    LintResult lint = Chart.helm().lint().strict().call();
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+  }
+
+  @Test
+  void chartCrdsAreTheGeneratedOnes() throws IOException {
+    Path top = TestCluster.projectDir().resolve("crds");
+    Path chart = Chart.dir().resolve("crds");
+    assertThat(names(chart)).as("helm/model-rollout-operator/crds/").isEqualTo(names(top));
+    for (String n : names(top)) {
+      assertThat(Files.readString(chart.resolve(n)))
+          .as(
+              "helm/model-rollout-operator/crds/%s differs from crds/%s: cp crds/*.yml into it",
+              n, n)
+          .isEqualTo(Files.readString(top.resolve(n)));
+    }
+  }
+
+  @Test
+  void imageIsWhatTheBuildProduces() throws IOException {
+    String pom = Files.readString(TestCluster.projectDir().resolve("pom.xml"));
+    String version =
+        first(pom, "<artifactId>model-rollout-operator</artifactId>\\s*<version>([^<]+)</version>");
+    String repository = first(pom, "<mro.image.repository>([^<]+)</mro.image.repository>");
+    Map<String, Object> chartYaml = Chart.yaml(Files.readString(Chart.dir().resolve("Chart.yaml")));
+    Map<String, Object> values = Chart.yaml(Files.readString(Chart.dir().resolve("values.yaml")));
+    assertThat(chartYaml.get("appVersion")).isEqualTo(version);
+    assertThat(chartYaml.get("version")).isEqualTo(version);
+    assertThat((String) at(values, "image", "repository")).isEqualTo(repository);
+    assertThat((String) at(values, "image", "tag")).as("empty: the appVersion").isEmpty();
+    var deployment = ofKind(objects(template(NS, Map.of())), "Deployment").get(0);
+    assertThat((String) at(container(deployment), "image")).isEqualTo(repository + ":" + version);
+  }
+
+  @Test
+  void defaultsWatchAllNamespacesWithOneClusterRoleAndRestrictedPods() {
+    var objects = objects(template(NS, Map.of()));
+    assertThat(objects.stream().map(o -> (String) o.get("kind")).sorted())
+        .containsExactly(
+            "ClusterRole", "ClusterRoleBinding", "Deployment", "Service", "ServiceAccount");
+    var role = ofKind(objects, "ClusterRole").get(0);
+    assertThat((List<?>) role.get("rules")).isEqualTo(RULES);
+    var binding = ofKind(objects, "ClusterRoleBinding").get(0);
+    assertThat((Map<String, Object>) at(binding, "subjects", 0))
+        .containsEntry("kind", "ServiceAccount")
+        .containsEntry("name", "mro-model-rollout-operator")
+        .containsEntry("namespace", NS);
+
+    var deployment = ofKind(objects, "Deployment").get(0);
+    assertThat((Integer) at(deployment, "spec", "replicas")).isEqualTo(1);
+    Map<String, Object> pod = at(deployment, "spec", "template", "spec");
+    assertThat((Map<String, Object>) pod.get("securityContext"))
+        .containsEntry("runAsNonRoot", true)
+        .containsEntry("seccompProfile", Map.of("type", "RuntimeDefault"));
+    Map<String, Object> c = container(deployment);
+    assertThat((Map<String, Object>) c.get("securityContext"))
+        .containsEntry("allowPrivilegeEscalation", false)
+        .containsEntry("readOnlyRootFilesystem", true)
+        .containsEntry("capabilities", Map.of("drop", List.of("ALL")));
+    assertThat((List<Map<String, Object>>) c.get("volumeMounts"))
+        .singleElement()
+        .satisfies(m -> assertThat(m).containsEntry("mountPath", "/tmp"));
+    assertThat((String) at(c, "readinessProbe", "httpGet", "path")).isEqualTo("/q/health/ready");
+    assertThat((String) at(c, "livenessProbe", "httpGet", "path")).isEqualTo("/q/health/live");
+    assertThat((String) at(c, "startupProbe", "httpGet", "path")).isEqualTo("/q/health/started");
+    assertThat(env(c))
+        .containsEntry("MRO_WATCH_NAMESPACES", "")
+        .containsEntry("MRO_LEADER_ELECTION", "false")
+        .containsEntry("MRO_PROMETHEUS_ADDRESS", "")
+        .containsEntry("QUARKUS_LOG_LEVEL", "INFO")
+        .containsEntry("QUARKUS_LOG_CATEGORY__IO_MODELROLLOUT__LEVEL", "INFO");
+    assertThat(ofKind(objects, "Service").get(0))
+        .satisfies(s -> assertThat((Integer) at(s, "spec", "ports", 0, "port")).isEqualTo(8080));
+  }
+
+  @Test
+  void watchedNamespacesGetRolesAndNoClusterRole() {
+    var objects =
+        objects(
+            template(
+                NS,
+                Map.of(
+                    "watchNamespaces[0]", "team-a",
+                    "watchNamespaces[1]", "team-b",
+                    "prometheus.address", "http://prometheus.monitoring:9090",
+                    "log.level", "DEBUG")));
+    assertThat(ofKind(objects, "ClusterRole")).isEmpty();
+    assertThat(ofKind(objects, "ClusterRoleBinding")).isEmpty();
+    var roles = ofKind(objects, "Role");
+    assertThat(roles.stream().map(r -> (String) at(r, "metadata", "namespace")))
+        .containsExactlyInAnyOrder("team-a", "team-b");
+    roles.forEach(r -> assertThat((List<?>) r.get("rules")).isEqualTo(RULES));
+    assertThat(ofKind(objects, "RoleBinding"))
+        .hasSize(2)
+        .allSatisfy(
+            b ->
+                assertThat((String) at(b, "subjects", 0, "namespace"))
+                    .as("the ServiceAccount lives in the release namespace")
+                    .isEqualTo(NS));
+    assertThat(env(container(ofKind(objects, "Deployment").get(0))))
+        .containsEntry("MRO_WATCH_NAMESPACES", "team-a,team-b")
+        .containsEntry("MRO_PROMETHEUS_ADDRESS", "http://prometheus.monitoring:9090")
+        .containsEntry("QUARKUS_LOG_CATEGORY__IO_MODELROLLOUT__LEVEL", "DEBUG");
+  }
+
+  @Test
+  void moreThanOneReplicaElectsALeaderAndGetsADisruptionBudget() {
+    var single = objects(template(NS, Map.of()));
+    assertThat(ofKind(single, "PodDisruptionBudget")).isEmpty();
+    assertThat(ofKind(single, "Role")).as("no lease permissions without leader election").isEmpty();
+
+    var objects = objects(template(NS, Map.of("replicas", 3)));
+    var deployment = ofKind(objects, "Deployment").get(0);
+    assertThat((Integer) at(deployment, "spec", "replicas")).isEqualTo(3);
+    Map<String, Object> env = env(container(deployment));
+    assertThat(env)
+        .containsEntry("MRO_LEADER_ELECTION", "true")
+        .containsEntry("MODELROLLOUT_LEADER_ELECTION_LEASE_NAME", "mro-model-rollout-operator");
+    assertThat(env.get("MRO_LEASE_NAMESPACE"))
+        .as("from the downward API")
+        .isEqualTo(Map.of("fieldRef", Map.of("fieldPath", "metadata.namespace")));
+    assertThat(ofKind(objects, "PodDisruptionBudget"))
+        .singleElement()
+        .satisfies(p -> assertThat((Integer) at(p, "spec", "maxUnavailable")).isEqualTo(1));
+    var lease = ofKind(objects, "Role").get(0);
+    assertThat((String) at(lease, "metadata", "namespace")).isEqualTo(NS);
+    assertThat((List<?>) lease.get("rules"))
+        .isEqualTo(
+            List.of(
+                rule("coordination.k8s.io", "leases", "create"),
+                Map.of(
+                    "apiGroups", List.of("coordination.k8s.io"),
+                    "resources", List.of("leases"),
+                    "resourceNames", List.of("mro-model-rollout-operator"),
+                    "verbs", List.of("get", "update", "patch"))));
+  }
+
+  @Test
+  void secretsCanBeLeftOut() {
+    var role =
+        ofKind(objects(template(NS, Map.of("rbac.readSecrets", false))), "ClusterRole").get(0);
+    assertThat((List<?>) role.get("rules")).isEqualTo(RULES.subList(0, RULES.size() - 1));
+  }
+
+  @Test
+  void everyOptionalFeatureRenders() throws IOException {
+    var objects = objects(template(NS, OptionalFeatures.VALUES));
+    assertThat(ofKind(objects, "ServiceMonitor"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat((String) at(m, "spec", "endpoints", 0, "path")).isEqualTo("/q/metrics");
+              assertThat((String) at(m, "spec", "endpoints", 0, "port")).isEqualTo("http");
+            });
+    var rule = ofKind(objects, "PrometheusRule").get(0);
+    List<Map<String, Object>> rules = at(rule, "spec", "groups", 0, "rules");
+    assertThat(rules.stream().map(r -> (String) r.get("alert")))
+        .containsExactly(
+            "ModelRolloutRolledBack",
+            "ModelRolloutStuck",
+            "ModelRolloutGateInconclusive",
+            "ModelRolloutOperatorDown",
+            "ModelRolloutOperatorNotReconciling");
+    var dashboard = ofKind(objects, "ConfigMap").get(0);
+    assertThat((String) at(dashboard, "metadata", "labels", "grafana_dashboard")).isEqualTo("1");
+    assertThat((String) at(dashboard, "data", "model-rollout-operator.json"))
+        .isEqualTo(Files.readString(Dashboard.file()).strip());
+  }
+
+  @Test
+  void schemaRejectsAWrongType() {
+    assertThatThrownBy(() -> template(NS, Map.of("replicas", "two")))
+        .hasMessageContaining("replicas")
+        .hasMessageContaining("integer");
+    assertThatThrownBy(() -> template(NS, Map.of("watchNamespaces", "team-a")))
+        .hasMessageContaining("watchNamespaces");
+    assertThatThrownBy(() -> template(NS, Map.of("serviceMonitor.enabled", "yes")))
+        .hasMessageContaining("serviceMonitor");
+    assertThatThrownBy(() -> template(NS, Map.of("imageTag", "1.0")))
+        .as("a misspelt key")
+        .hasMessageContaining("imageTag");
+  }
+
+  static Map<String, Object> rule(String group, String resource, String... verbs) {
+    return Map.of(
+        "apiGroups", List.of(group), "resources", List.of(resource), "verbs", List.of(verbs));
+  }
+
+  static Map<String, Object> container(Map<String, Object> deployment) {
+    return at(deployment, "spec", "template", "spec", "containers", 0);
+  }
+
+  /** Container env as name to value (or to valueFrom). */
+  static Map<String, Object> env(Map<String, Object> container) {
+    List<Map<String, Object>> env = at(container, "env");
+    return env.stream()
+        .collect(
+            Collectors.toMap(
+                e -> (String) e.get("name"),
+                e -> e.containsKey("value") ? e.get("value") : e.get("valueFrom")));
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static String first(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    assertThat(m.find()).as(regex).isTrue();
+    return m.group(1);
+  }
+}

@@ -1,0 +1,127 @@
+package io.modelrollout.operator.install;
+
+import com.marcnuri.helm.InstallCommand;
+import com.marcnuri.helm.Release;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.modelrollout.operator.testing.TestCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The chart installed by {@code helm install} into a namespace of the test API server, and the
+ * credentials of its ServiceAccount (a token from the TokenRequest API), so that the operator can
+ * run with exactly the chart's permissions.
+ */
+final class Installation {
+  final String namespace;
+  final Release release;
+  final String serviceAccount = Chart.RELEASE + "-model-rollout-operator";
+  final String deployment = serviceAccount;
+  private final KubernetesClient admin;
+  private String token;
+
+  private Installation(KubernetesClient admin, String namespace, Release release) {
+    this.admin = admin;
+    this.namespace = namespace;
+    this.release = release;
+  }
+
+  /** {@code helm install mro helm/model-rollout-operator -n namespace --set ...}. */
+  static Installation install(
+      KubernetesClient admin, String namespace, Map<String, Object> values) {
+    InstallCommand cmd =
+        Chart.helm()
+            .install()
+            .withName(Chart.RELEASE)
+            .withNamespace(namespace)
+            .withKubeConfigContents(TestCluster.kubeconfig());
+    values.forEach(cmd::set);
+    return new Installation(admin, namespace, cmd.call());
+  }
+
+  /** A token of the chart's ServiceAccount, valid for an hour. */
+  synchronized String token() {
+    if (token == null) {
+      token =
+          admin
+              .serviceAccounts()
+              .inNamespace(namespace)
+              .withName(serviceAccount)
+              .tokenRequest(
+                  new TokenRequestBuilder()
+                      .withNewSpec()
+                      .withExpirationSeconds(3600L)
+                      .endSpec()
+                      .build())
+              .getStatus()
+              .getToken();
+    }
+    return token;
+  }
+
+  /** A client authenticated as the chart's ServiceAccount. */
+  KubernetesClient serviceAccountClient() {
+    Config base = TestCluster.config();
+    Config c =
+        new ConfigBuilder()
+            .withMasterUrl(base.getMasterUrl())
+            .withCaCertFile(base.getCaCertFile())
+            .withCaCertData(base.getCaCertData())
+            .withOauthToken(token())
+            .withNamespace(namespace)
+            .build();
+    return new KubernetesClientBuilder().withConfig(c).build();
+  }
+
+  /** A kubeconfig with the ServiceAccount's token, for the operator process. */
+  Path kubeconfig(Path dir) throws Exception {
+    Config base = TestCluster.config();
+    String ca =
+        base.getCaCertData() != null
+            ? base.getCaCertData()
+            : java.util.Base64.getEncoder()
+                .encodeToString(Files.readAllBytes(Path.of(base.getCaCertFile())));
+    Path f = dir.resolve("operator.kubeconfig");
+    Files.writeString(
+        f,
+        "apiVersion: v1\nkind: Config\n"
+            + "clusters: [{name: test, cluster: {server: '"
+            + base.getMasterUrl()
+            + "', certificate-authority-data: "
+            + ca
+            + "}}]\n"
+            + "users: [{name: operator, user: {token: "
+            + token()
+            + "}}]\n"
+            + "contexts: [{name: test, context: {cluster: test, user: operator, namespace: "
+            + namespace
+            + "}}]\ncurrent-context: test\n");
+    return f;
+  }
+
+  /** The operator container's environment as the chart renders it (downward API resolved). */
+  Map<String, String> operatorEnv() {
+    Deployment d = admin.apps().deployments().inNamespace(namespace).withName(deployment).get();
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar e : d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+      if (e.getValueFrom() == null) {
+        env.put(e.getName(), e.getValue() == null ? "" : e.getValue()); // "" is stored as absent
+      } else if (e.getValueFrom() != null
+          && e.getValueFrom().getFieldRef() != null
+          && "metadata.namespace".equals(e.getValueFrom().getFieldRef().getFieldPath())) {
+        env.put(e.getName(), namespace);
+      } else {
+        throw new IllegalStateException("cannot resolve env " + e.getName() + " outside a pod");
+      }
+    }
+    return env;
+  }
+}
