@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
+import io.modelrollout.operator.resources.Labels;
 import io.modelrollout.operator.rollout.RolloutDecision;
 import io.modelrollout.operator.rollout.RolloutEngine;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
@@ -28,6 +29,7 @@ import org.jboss.logging.Logger;
 public class ReconcileFlow {
   private static final Logger LOG = Logger.getLogger(ReconcileFlow.class);
   static final Duration STALE_ROUTE_RETRY = Duration.ofSeconds(30);
+  static final Duration ACTION_RETRY = Duration.ofSeconds(5);
 
   private final WorldReader reader;
   private final OperatorSettings settings;
@@ -74,6 +76,7 @@ public class ReconcileFlow {
               decision.facts(),
               applied.weights(decision.split()),
               applied.staleRoutes(),
+              Labels.selectorText(md, decision.stableRevision()),
               now);
       if (!applied.staleRoutes().isEmpty()) {
         next = next == null || next.compareTo(STALE_ROUTE_RETRY) > 0 ? STALE_ROUTE_RETRY : next;
@@ -83,8 +86,8 @@ public class ReconcileFlow {
     }
     ModelDeployment current = publish(md, status, ctx);
     gates.recordMetrics(md, snapshot, status);
-    if (decision.actionConsumed()) {
-      clearAction(current, snapshot.action(), status, ctx);
+    if (decision.actionConsumed() && !clearAction(current, snapshot.action(), status, ctx)) {
+      next = next == null || next.compareTo(ACTION_RETRY) > 0 ? ACTION_RETRY : next;
     }
     return next;
   }
@@ -107,8 +110,11 @@ public class ReconcileFlow {
     return updated;
   }
 
-  /** Removes the handled annotation, then marks the action in status as no longer pending. */
-  private void clearAction(
+  /**
+   * Removes the handled annotation, then marks the action in status as no longer pending; false
+   * when the annotation could not be removed yet (it is tried again soon, never applied again).
+   */
+  private boolean clearAction(
       ModelDeployment md,
       String value,
       ModelDeploymentStatus status,
@@ -121,13 +127,14 @@ public class ReconcileFlow {
       LOG.infof(
           "%s/%s: could not remove the action annotation '%s' yet: %s",
           md.getMetadata().getNamespace(), md.getMetadata().getName(), value, ObjectWriter.why(e));
-      return;
+      return false;
     }
     if (status.lastAction != null && Boolean.TRUE.equals(status.lastAction.pending)) {
       ModelDeploymentStatus cleared = StatusCopy.of(status);
       cleared.lastAction.pending = null;
       writer.write(updated, cleared, ctx);
     }
+    return true;
   }
 
   private SpecValidator.World facts(Observed o) {

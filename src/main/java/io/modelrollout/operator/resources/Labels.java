@@ -44,6 +44,11 @@ public final class Labels {
     return l;
   }
 
+  /** The selector of one revision's pods as text, as the scale subresource reports it. */
+  public static String selectorText(ModelDeployment md, String revision) {
+    return NAME + "=" + md.getMetadata().getName() + "," + REVISION + "=" + revision;
+  }
+
   /** Selects the pods of every revision. */
   public static Map<String, String> allRevisionsSelector(ModelDeployment md) {
     return Map.of(NAME, md.getMetadata().getName());

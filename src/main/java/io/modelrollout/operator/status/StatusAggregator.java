@@ -40,10 +40,17 @@ public final class StatusAggregator {
    *
    * @param weights what the decision asked for and what the route carries, read back
    * @param stale routes of data planes no longer named that are still to be removed
+   * @param selector the label selector of the stable pods (the scale subresource's)
    */
   public static ModelDeploymentStatus applied(
-      ModelDeploymentStatus st, Facts f, Weights weights, List<StaleRoute> stale, Instant now) {
+      ModelDeploymentStatus st,
+      Facts f,
+      Weights weights,
+      List<StaleRoute> stale,
+      String selector,
+      Instant now) {
     st.weights = weights;
+    st.selector = selector;
     st.staleRoutes = new ArrayList<>(stale);
     st.replicas = st.stable.readyReplicas;
     st.conditions = conditions(st, f, now);
