@@ -69,6 +69,9 @@ class InvalidSpecIT {
         .isEqualTo("RolloutPolicy 'safe-canary' not found in namespace '" + ns + "'");
     assertThat(c.observedGeneration).isEqualTo(2L);
     assertThat(invalid.getStatus().phase).isEqualTo(Phase.Degraded);
+    Condition degraded = Conditions.find(invalid.getStatus().conditions, Condition.DEGRADED);
+    assertThat(degraded.status).as("the phase and its condition agree").isEqualTo("True");
+    assertThat(degraded.reason).isEqualTo("InvalidSpec");
     assertThat(invalid.getStatus().message).contains("version 1.0.0 keeps serving");
     assertThat(invalid.getStatus().stable.version).isEqualTo("1.0.0");
     assertThat(invalid.getStatus().canary).isNull();
@@ -97,6 +100,8 @@ class InvalidSpecIT {
                 this::get,
                 m -> phase(m) == Phase.Healthy && "2.0.0".equals(m.getStatus().stable.version));
     assertThat(Conditions.find(done.getStatus().conditions, Condition.INVALID_SPEC).status)
+        .isEqualTo("False");
+    assertThat(Conditions.find(done.getStatus().conditions, Condition.DEGRADED).status)
         .isEqualTo("False");
   }
 

@@ -146,6 +146,36 @@ class PrometheusGatesIT {
   }
 
   @Test
+  void aVersionWithDotsAndPlusMatchesItsOwnSeriesInRegexAndPodLabelQueries() {
+    // the escaped regex matches 2.3.0+build only; unescaped it would match only the decoy
+    publish("model_errors_total{version=\"2.3.0+build\"}", 0.001);
+    publish("model_errors_total{version=\"2x3x0build\"}", 0.9);
+    // pods carry the sanitized label; {{versionLabel}} is what a pod scrape sees
+    publish("pod_errors{version_label=\"2.3.0_build\"}", 0.002);
+    publish("pod_errors{version_label=\"2.3.0+build\"}", 0.8);
+    String version = "2.3.0+build";
+    RolloutPolicy policy =
+        Fixtures.canaryPolicy(ns, "dotted", 1, CanaryStep.analysis("regex", "pods"));
+    GateSpec regex = Fixtures.gate("regex", "model_errors_total{version=~\"{{version}}\"}", 0.01);
+    GateSpec pods = Fixtures.gate("pods", "pod_errors{version_label=\"{{versionLabel}}\"}", 0.01);
+    regex.count = 1;
+    pods.count = 1;
+    policy.getSpec().gates.addAll(List.of(regex, pods));
+    client.resource(policy).create();
+    client
+        .resource(Fixtures.withPolicy(Fixtures.model(ns, "fraud", "1.0.0", 2), "dotted"))
+        .create();
+    awaitMd(m -> m.getStatus().phase == Phase.Healthy);
+    Fixtures.patch(client, ns, "fraud", "{\"spec\":{\"model\":{\"version\":\"" + version + "\"}}}");
+    ModelDeployment done = awaitMd(m -> version.equals(m.getStatus().stable.version));
+    assertThat(done.getStatus().gates)
+        .extracting(g -> g.name + "=" + g.value + " " + g.query)
+        .containsExactlyInAnyOrder(
+            "regex=0.001 model_errors_total{version=~\"2\\\\.3\\\\.0\\\\+build\"}",
+            "pods=0.002 pod_errors{version_label=\"2.3.0_build\"}");
+  }
+
+  @Test
   void aPrometheusOutagePausesTheRolloutUntilItAnswersAgain() throws Exception {
     errors("2.0.0", "canary", 0.001);
     prometheus.stop();
