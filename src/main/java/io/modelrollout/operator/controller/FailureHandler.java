@@ -6,6 +6,7 @@ import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.status.StatusAggregator;
 import io.modelrollout.operator.status.StatusCopy;
+import io.modelrollout.operator.telemetry.RolloutMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import org.jboss.logging.Logger;
@@ -20,9 +21,11 @@ final class FailureHandler {
   private static final Logger LOG = Logger.getLogger(FailureHandler.class);
   private final Failures failures = new Failures();
   private final ReconcileFlow flow;
+  private final RolloutMetrics metrics;
 
-  FailureHandler(ReconcileFlow flow) {
+  FailureHandler(ReconcileFlow flow, RolloutMetrics metrics) {
     this.flow = flow;
+    this.metrics = metrics;
   }
 
   void succeeded(ModelDeployment md) {
@@ -38,6 +41,10 @@ final class FailureHandler {
       return null;
     }
     int n = failures.failed(ResourceID.fromResource(md));
+    metrics.reconcileFailed(
+        md.getMetadata().getNamespace(),
+        md.getMetadata().getName(),
+        kind.name().toLowerCase(java.util.Locale.ROOT));
     Duration delay = Failures.backoff(n);
     String message =
         e instanceof ApplyException ? e.getMessage() : "reconcile failed: " + ObjectWriter.why(e);

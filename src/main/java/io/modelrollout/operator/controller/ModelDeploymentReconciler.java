@@ -40,7 +40,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   public ModelDeploymentReconciler(ReconcileFlow flow, RolloutMetrics metrics) {
     this.flow = flow;
-    this.failures = new FailureHandler(flow);
+    this.failures = new FailureHandler(flow, metrics);
     this.metrics = metrics;
   }
 

@@ -62,6 +62,16 @@ public class RolloutMetrics {
     }
   }
 
+  /**
+   * Counts a reconcile that failed and was surfaced on the ModelDeployment ({@code kind}: api,
+   * conflict or unexpected). The Java Operator SDK never sees these: the reconciler handles them.
+   */
+  public void reconcileFailed(String namespace, String name, String kind) {
+    count(
+        "modelrollout_reconcile_errors_total",
+        Tags.of("namespace", namespace, "name", name, "kind", kind));
+  }
+
   /** Counts one reconcile of a ModelDeployment. */
   public void reconciled(String namespace, String name) {
     count("modelrollout_reconciles_total", Tags.of("namespace", namespace, "name", name));

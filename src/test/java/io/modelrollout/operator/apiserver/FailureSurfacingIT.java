@@ -94,6 +94,15 @@ class FailureSurfacingIT {
           .atMost(Duration.ofSeconds(6))
           .until(() -> scenario.events("ReconcileFailed").size() == 1);
       assertThat(logs.stackTraces()).as("an API refusal is one log line").isEmpty();
+      assertThat(
+              scenario
+                  .operator
+                  .registry
+                  .find("modelrollout_reconcile_errors_total")
+                  .tag("kind", "api")
+                  .counter()
+                  .count())
+          .isPositive();
     }
     md = scenario.awaitMd("fraud", m -> m.getStatus().phase == Phase.Healthy);
     assertThat(Conditions.find(md.getStatus().conditions, Condition.DEGRADED).status)

@@ -217,6 +217,7 @@ class ChartTest {
             "ModelRolloutStuck",
             "ModelRolloutGateInconclusive",
             "ModelRolloutOperatorDown",
+            "ModelRolloutReconcileFailing",
             "ModelRolloutOperatorNotReconciling");
     var dashboard = ofKind(objects, "ConfigMap").get(0);
     assertThat((String) at(dashboard, "metadata", "labels", "grafana_dashboard")).isEqualTo("1");

@@ -38,6 +38,7 @@ final class OperatorMetrics {
   static final List<String> ON_FAILURE =
       List.of(
           "modelrollout_aborts_total",
+          "modelrollout_reconcile_errors_total",
           "operator_sdk_reconciliations_failed_total",
           "operator_sdk_controllers_execution_reconcile_failure_total");
 
