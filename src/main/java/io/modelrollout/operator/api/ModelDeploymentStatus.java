@@ -136,6 +136,11 @@ public class ModelDeploymentStatus {
     public String resourceVersion;
 
     @JsonPropertyDescription(
+        "True when the action was refused: an unknown value, or one that makes no sense in the"
+            + " current phase (nothing to promote, abort or retry); it changed nothing.")
+    public Boolean rejected;
+
+    @JsonPropertyDescription(
         "True while the annotation of this applied action is still to be removed; a"
             + " reconcile that finds it then removes it without applying it again.")
     public Boolean pending;

@@ -116,7 +116,7 @@ final class RolloutRun {
     }
     Optional<Action> parsed = Action.parse(action);
     if (parsed.isEmpty()) {
-      record("unknown action '" + action + "'; expected one of " + Action.accepted());
+      reject("unknown action '" + action + "'; expected one of " + Action.accepted());
       return;
     }
     boolean rollout = st.canary != null;
@@ -124,32 +124,31 @@ final class RolloutRun {
       case PAUSE, RESUME -> {} // handled before the lifecycle, see applyPauseAction
       case PROMOTE -> {
         forceStep = rollout;
-        record(
-            rollout
-                ? "promoted past step '" + st.currentStep + "'"
-                : "nothing to promote: no rollout in progress");
+        if (rollout) {
+          record("promoted past step '" + st.currentStep + "'");
+        } else {
+          reject("nothing to promote: no rollout in progress");
+        }
       }
       case PROMOTE_FULL -> {
         if (rollout) {
           goTo(plan.promoteIndex());
+          record("promoting fully: skipping the remaining steps");
+        } else {
+          reject("nothing to promote: no rollout in progress");
         }
-        record(
-            rollout
-                ? "promoting fully: skipping the remaining steps"
-                : "nothing to promote: no rollout in progress");
       }
       case ABORT -> {
         if (rollout) {
           endCanary(Outcome.Aborted, "aborted by the abort action", true);
+          record("rollout aborted; all traffic back on version " + st.stable.version);
+        } else {
+          reject("nothing to abort: no rollout in progress");
         }
-        record(
-            rollout
-                ? "rollout aborted; all traffic back on version " + st.stable.version
-                : "nothing to abort: no rollout in progress");
       }
       case RETRY -> {
         if (!recorded) {
-          record("nothing to retry: version " + s.desiredVersion() + " has not failed");
+          reject("nothing to retry: version " + s.desiredVersion() + " has not failed");
         }
       }
     }
@@ -408,6 +407,12 @@ final class RolloutRun {
     a.pending = true;
     st.lastAction = a;
     recorded = true;
+  }
+
+  /** Records an action that makes no sense now: it is removed and changes nothing. */
+  private void reject(String message) {
+    record(message);
+    st.lastAction.rejected = true;
   }
 
   private static RevisionStatus revision(String version, String revision, int replicas) {

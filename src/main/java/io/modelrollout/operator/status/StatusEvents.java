@@ -111,7 +111,7 @@ public final class StatusEvents {
             || !Objects.equals(o.lastAction.at, n.lastAction.at)
             || !Objects.equals(o.lastAction.action, n.lastAction.action)
             || !Objects.equals(o.lastAction.message, n.lastAction.message);
-    if (changed && n.lastAction.message.startsWith("unknown action")) {
+    if (changed && Boolean.TRUE.equals(n.lastAction.rejected)) {
       out.add(EventSpec.warning(Reasons.ACTION_REJECTED, n.lastAction.message));
     } else if (changed) {
       out.add(

@@ -153,6 +153,9 @@ class ActionsEngineTest {
       RolloutDecision d = w.step();
       assertThat(d.actionConsumed()).isTrue();
       assertThat(d.status().lastAction.message).startsWith("nothing to");
+      assertThat(d.status().lastAction.rejected).isTrue();
+      assertThat(io.modelrollout.operator.status.StatusEvents.between(null, d.status()))
+          .anySatisfy(e -> assertThat(e.reason()).isEqualTo("ActionRejected"));
       assertThat(d.status().phase).isEqualTo(Phase.Healthy);
     }
   }

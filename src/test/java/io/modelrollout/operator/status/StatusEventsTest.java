@@ -75,6 +75,7 @@ class StatusEventsTest {
     b.lastAction.action = "yolo";
     b.lastAction.at = T.toString();
     b.lastAction.message = "unknown action 'yolo'; expected one of promote";
+    b.lastAction.rejected = true;
     assertThat(StatusEvents.between(base(), b))
         .singleElement()
         .satisfies(
