@@ -2,7 +2,6 @@ package io.modelrollout.operator.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelrollout.operator.analysis.MetricProvider;
@@ -37,6 +36,8 @@ public class OperatorRunner {
   private final Optional<String> leaseNamespace;
   private final int threads;
   private volatile Operator operator;
+  private final LeaderElection election = new LeaderElection();
+  private volatile ModelDeploymentReconciler reconciler;
 
   public OperatorRunner(
       KubernetesClient client,
@@ -77,13 +78,14 @@ public class OperatorRunner {
                           .build());
               if (leaderElection) {
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
+                    election.configuration(
                         leaseName, leaseNamespace.filter(s -> !s.isBlank()).orElse(null)));
               }
             });
     Set<String> watched = watchedNamespaces();
+    reconciler = Wiring.create(clock, settings, provider, metrics);
     op.register(
-        Wiring.create(clock, settings, provider, metrics),
+        reconciler,
         c -> {
           if (!watched.isEmpty()) {
             c.settingNamespaces(watched);
@@ -92,7 +94,7 @@ public class OperatorRunner {
     LOG.infof(
         "starting the ModelDeployment controller (namespaces: %s, leader election: %s, default Prometheus: %s)",
         watched.isEmpty() ? "all" : watched,
-        leaderElection,
+        leaderElection ? "on, as " + election.identity() : "off",
         settings.defaultPrometheus() == null ? "none" : settings.defaultPrometheus());
     op.start();
     operator = op;
@@ -100,7 +102,8 @@ public class OperatorRunner {
   }
 
   /**
-   * Drops the metrics of a deleted ModelDeployment (the reconciler sees no deletion: no finalizer).
+   * Drops what is kept in memory for a deleted ModelDeployment: its metrics and gate queries (the
+   * reconciler sees no deletion: there is no finalizer).
    */
   private void forgetDeleted(Set<String> watched) {
     var handler =
@@ -113,7 +116,7 @@ public class OperatorRunner {
 
           @Override
           public void onDelete(ModelDeployment md, boolean unknownFinalState) {
-            metrics.forget(md.getMetadata().getNamespace(), md.getMetadata().getName());
+            reconciler.forget(md);
           }
         };
     if (watched.isEmpty()) {
@@ -125,8 +128,12 @@ public class OperatorRunner {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    election.stopping();
     if (operator != null) {
       operator.stop();
+    }
+    if (reconciler != null) {
+      reconciler.close();
     }
   }
 
