@@ -131,10 +131,20 @@ public class OperatorRunner {
     election.stopping();
     if (operator != null) {
       operator.stop();
+      if (leaderElection) {
+        election.release(client, leaseNamespace(), leaseName);
+      }
     }
     if (reconciler != null) {
       reconciler.close();
     }
+  }
+
+  /** Where the lease lives: the setting, or the namespace of the client (the pod's). */
+  private String leaseNamespace() {
+    return leaseNamespace
+        .filter(s -> !s.isBlank())
+        .orElseGet(() -> client.getConfiguration().getNamespace());
   }
 
   /** The running operator, or null before start. */
