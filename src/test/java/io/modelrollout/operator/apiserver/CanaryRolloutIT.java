@@ -242,7 +242,9 @@ class CanaryRolloutIT {
   private List<String> reasons() {
     return client.v1().events().inNamespace(ns).list().getItems().stream()
         .sorted(
-            java.util.Comparator.comparing(Event::getLastTimestamp)
+            java.util.Comparator.comparing(
+                    Event::getLastTimestamp,
+                    java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
                 .thenComparing(e -> e.getMetadata().getCreationTimestamp()))
         .map(Event::getReason)
         .toList();
