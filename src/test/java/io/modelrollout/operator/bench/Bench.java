@@ -96,12 +96,16 @@ public final class Bench {
             Integer.parseInt(a.getOrDefault("reaction", "20")),
             Integer.parseInt(a.getOrDefault("gates", "500")),
             TestCluster.projectDir().resolve(a.getOrDefault("out", "docs/benchmarks")));
+    int exit = 0;
     try {
       b.run(String.join(" ", args));
+    } catch (Throwable t) {
+      t.printStackTrace();
+      exit = 1;
     } finally {
       b.close();
     }
-    System.exit(0); // informers and the cluster's shutdown hook
+    System.exit(exit); // ends informer threads; the cluster stops in its shutdown hook
   }
 
   void run(String argLine) throws Exception {
@@ -348,6 +352,7 @@ public final class Bench {
   static String table(Map<String, Integer> counts, int perN, String unit) {
     return counts.entrySet().stream()
         .filter(e -> e.getKey().matches("(create|update|patch|delete) .*"))
+        .filter(e -> !e.getKey().endsWith(" events"))
         .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / (double) perN))
         .collect(Collectors.joining(", ", "", " " + unit));
   }

@@ -32,7 +32,7 @@ final class GateLoad {
     b.section("Gate load: " + n + " ModelDeployments in analysis at once, 1 s intervals");
     String ns = b.namespace("gates");
     RolloutPolicy p = b.policy(ns, "analysed", CanaryStep.analysis("errors"));
-    p.getSpec().gates.add(Bench.errorsGate(100_000));
+    p.getSpec().gates.add(Bench.errorsGate(1000));
     b.admin.resource(p).create();
     b.publish("model_errors{model=\"fraud-detector\",version=\"2.0.0\"}", 0.0);
     Bench.parallel(

@@ -33,7 +33,7 @@ final class Reaction {
     b.section("Reaction to a failing gate");
     String ns = b.namespace("reaction");
     RolloutPolicy p = b.policy(ns, "watched", CanaryStep.weight(50), CanaryStep.analysis("errors"));
-    p.getSpec().gates.add(Bench.errorsGate(100_000));
+    p.getSpec().gates.add(Bench.errorsGate(1000));
     b.admin.resource(p).create();
     var md = Bench.model(ns, "react", "watched", TrafficProvider.GatewayAPI);
     md.getSpec().model.name = "react";
