@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,15 +45,46 @@ final class Audit {
         if (!user.equals(e.path("user").path("username").asText())) {
           continue;
         }
-        JsonNode ref = e.path("objectRef");
-        String resource = ref.path("resource").asText("(none)");
-        if (!ref.path("subresource").asText("").isEmpty()) {
-          resource += "/" + ref.path("subresource").asText();
-        }
-        out.merge(e.path("verb").asText() + " " + resource, 1, Integer::sum);
+        out.merge(kindOf(e), 1, Integer::sum);
       }
     }
     return out;
+  }
+
+  /**
+   * Seconds from {@code t0} to the last request since {@code from} of this kind ("verb
+   * resource[/subresource]"), by this log's user or, with {@code anyUser}, by anyone; -1 when none.
+   */
+  double lastAt(long from, Instant t0, String kind, boolean anyUser) throws IOException {
+    Instant last = null;
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      f.seek(from);
+      String line;
+      while ((line = f.readLine()) != null) {
+        JsonNode e =
+            JSON.readTree(
+                new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+        if (!anyUser && !user.equals(e.path("user").path("username").asText())) {
+          continue;
+        }
+        if (kind.equals(kindOf(e))) {
+          Instant at = Instant.parse(e.path("requestReceivedTimestamp").asText());
+          if (last == null || at.isAfter(last)) {
+            last = at;
+          }
+        }
+      }
+    }
+    return last == null ? -1 : Duration.between(t0, last).toMillis() / 1000.0;
+  }
+
+  private static String kindOf(JsonNode e) {
+    JsonNode ref = e.path("objectRef");
+    String resource = ref.path("resource").asText("(none)");
+    if (!ref.path("subresource").asText("").isEmpty()) {
+      resource += "/" + ref.path("subresource").asText();
+    }
+    return e.path("verb").asText() + " " + resource;
   }
 
   /** Writes, Events not counted (they are reported on their own). */

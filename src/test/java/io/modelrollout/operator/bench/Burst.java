@@ -6,6 +6,7 @@ import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.testing.Fixtures;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +34,7 @@ final class Burst {
         .resource(b.policy(ns, "two-step", CanaryStep.weight(50), CanaryStep.pause("5s")))
         .create();
     long a0 = b.audit.mark();
+    Instant w0 = Instant.now();
     long t0 = System.nanoTime();
     Bench.parallel(
         n,
@@ -45,7 +47,9 @@ final class Burst {
     Map<String, Integer> createCounts = b.audit.since(a0);
     Bench.say("N=%d: all Healthy at the first version %.1f s after the first create", n, create);
 
+    String createBound = bound(a0, w0);
     long a1 = b.audit.mark();
+    Instant w1 = Instant.now();
     long t1 = System.nanoTime();
     Bench.parallel(
         n,
@@ -54,6 +58,7 @@ final class Burst {
                 b.admin, ns, "m-" + i, "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}"));
     b.await(ns, n, Duration.ofMinutes(30), m -> Bench.healthyAt(m, "2.0.0"));
     double rollout = (System.nanoTime() - t1) / 1e9;
+    String rolloutBound = bound(a1, w1);
     // the old revision's pods go after scaleDownDelay: wait for them, their deletes count too
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (b.admin.apps().deployments().inNamespace(ns).list().getItems().size() > n
@@ -71,8 +76,8 @@ final class Burst {
 
     double perRollout = Audit.writes(rolloutCounts) / (double) n;
     b.report.append("| figure | value |\n|---|---|\n");
-    row("create → all Healthy", String.format("%.1f s", create));
-    row("new version → all Healthy", String.format("%.1f s", rollout));
+    row("create → all Healthy", String.format("%.1f s (%s)", create, createBound));
+    row("new version → all Healthy", String.format("%.1f s (%s)", rollout, rolloutBound));
     row(
         "rollout duration p50 / p95 / max (policy minimum " + POLICY_MINIMUM + " s)",
         String.format(
@@ -111,6 +116,19 @@ final class Burst {
       }
     }
     return mem;
+  }
+
+  /**
+   * What the time went on, from the audit log: the operator's last Deployment write, the last pod
+   * made ready (KWOK's pods/status patches) and the operator's last status write.
+   */
+  private String bound(long mark, Instant t0) throws Exception {
+    double deployments = b.audit.lastAt(mark, t0, "patch deployments", false);
+    double pods = b.audit.lastAt(mark, t0, "patch pods/status", true);
+    double status = b.audit.lastAt(mark, t0, "patch modeldeployments/status", false);
+    return String.format(
+        "last revision Deployment written at %.1f s, last pod ready at %.1f s, last status at %.1f s",
+        deployments, pods, status);
   }
 
   private double[] memory(int n) throws Exception {

@@ -11,12 +11,6 @@ import java.util.regex.Pattern;
 final class ProcessStats {
   private static final long TICKS = 100; // USER_HZ on Linux
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
-  private static final Pattern NMT_TOTAL =
-      Pattern.compile("Total: reserved=\\d+MB, committed=(\\d+)MB");
-  private static final Pattern NMT =
-      Pattern.compile(
-          "^-?\\s*([A-Za-z][A-Za-z .()]*?)\\s*\\(reserved=\\d+MB, committed=(\\d+)MB\\)",
-          Pattern.MULTILINE);
 
   private ProcessStats() {}
 
@@ -53,16 +47,14 @@ final class ProcessStats {
     return used / 1024.0;
   }
 
-  /** The "Total" and per-category committed lines of a native memory summary. */
+  /** The total and per-category lines of a native memory summary, as jcmd prints them. */
   static String nmtCommitted(String summary) {
     StringBuilder out = new StringBuilder();
-    Matcher total = NMT_TOTAL.matcher(summary);
-    if (total.find()) {
-      out.append(String.format("%-28s %6s MB%n", "Total", total.group(1)));
-    }
-    Matcher m = NMT.matcher(summary);
-    while (m.find()) {
-      out.append(String.format("%-28s %6s MB%n", m.group(1).trim(), m.group(2)));
+    for (String line : summary.split("\n")) {
+      String t = line.strip();
+      if (t.startsWith("Total:") || t.matches("-\\s+\\S.*\\(reserved=.*")) {
+        out.append(t.replaceFirst("^-\\s+", "")).append('\n');
+      }
     }
     return out.toString();
   }
