@@ -46,7 +46,8 @@ import java.util.stream.Collectors;
  * JVM flags and the chart's RBAC. Prints each figure as it is measured and writes the tables to
  * docs/benchmarks/DATE.md.
  *
- * <p>Arguments: {@code --sizes 100,500,2000 --reaction 20 --gates 500 --out docs/benchmarks}.
+ * <p>Arguments: {@code --sizes 100,500,2000 --reaction 20 --gates 500 --out docs/benchmarks
+ * --threads 10 --jvm "extra operator JVM flags"}.
  */
 public final class Bench {
   /** The image's JVM flags, with the chart's default memory limit (512 MiB) as the JVM's RAM. */
@@ -66,6 +67,7 @@ public final class Bench {
   final int gateLoad;
   final Path out;
   final List<String> jvm = new ArrayList<>(IMAGE_JVM);
+  int reconcileThreads = 10;
   final StringBuilder report = new StringBuilder();
   final List<String> verdicts = new ArrayList<>();
   FullCluster cluster;
@@ -99,6 +101,7 @@ public final class Bench {
             Integer.parseInt(a.getOrDefault("gates", "500")),
             TestCluster.projectDir().resolve(a.getOrDefault("out", "docs/benchmarks")));
     // extra operator JVM flags, e.g. --jvm "-XX:NativeMemoryTracking=summary" for a breakdown
+    b.reconcileThreads = Integer.parseInt(a.getOrDefault("threads", "10"));
     if (a.containsKey("jvm")) {
       b.jvm.addAll(Arrays.asList(a.get("jvm").trim().split("\\s+")));
     }
@@ -168,6 +171,7 @@ public final class Bench {
             "MRO_PROMETHEUS_ADDRESS", prometheus.address(),
             "MRO_PROMETHEUS_TIMEOUT", "2s",
             "MRO_RESYNC_INTERVAL", "60s",
+            "MRO_RECONCILE_THREADS", String.valueOf(reconcileThreads),
             "QUARKUS_LOG_CATEGORY__IO_MODELROLLOUT__LEVEL", "WARN"),
         jvm);
   }
@@ -199,7 +203,9 @@ public final class Bench {
         .append(" Service range /16, audit log of every request); Prometheus ")
         .append("scraping every second; the operator ")
         .append(
-            "(target/quarkus-app, one replica, 10 reconcile threads, 8 Prometheus queries at once,")
+            "(target/quarkus-app, one replica, "
+                + reconcileThreads
+                + " reconcile threads, 8 Prometheus queries at once,")
         .append(" resync 60 s) with the image's JVM flags `")
         .append(String.join(" ", jvm))
         .append("` and the chart's RBAC. The control plane, Prometheus, the exporter and the")
