@@ -97,7 +97,7 @@ public final class GetRenderer {
       return;
     }
     heading(out, s, "Revisions");
-    Table t = new Table("  ", "ROLE", "VERSION", "REVISION", "PODS READY");
+    Table t = new Table("  ", "ROLE", "VERSION", "REVISION", "PODS READY/DESIRED");
     revision(t, s, "stable", v.stable());
     revision(t, s, "canary", v.canary());
     out.addAll(t.lines());
@@ -140,14 +140,14 @@ public final class GetRenderer {
             default -> Style.StepState.NONE;
           };
       String num = String.format("%" + digits + "d", st.index() + 1);
-      String text = st.text() + " ".repeat(width - st.text().length());
       StringBuilder line = new StringBuilder("  " + s.stepMarker(state) + " " + num + "  ");
       if (state == Style.StepState.CURRENT) {
-        line.append(s.bold(text)).append("   ").append(running(v, st, s));
+        String pad = " ".repeat(width - st.text().length());
+        line.append(s.bold(st.text())).append(pad).append("   ").append(running(v, st, s));
       } else if (state == Style.StepState.PENDING) {
-        line.append(s.dim(text));
+        line.append(s.dim(st.text()));
       } else {
-        line.append(text);
+        line.append(st.text());
       }
       out.add(line.toString().stripTrailing());
     }
@@ -178,6 +178,14 @@ public final class GetRenderer {
       return;
     }
     heading(out, s, "Weights");
+    boolean idle =
+        v.canary() == null
+            && (w.canary() == null || w.canary() == 0)
+            && (w.actualCanary() == null || w.actualCanary() == 0);
+    if (idle) {
+      out.add("  stable 100% (no canary)");
+      return;
+    }
     Table t = new Table("  ");
     String step =
         w.stepWeight() != null && !w.stepWeight().equals(w.canary())
@@ -198,10 +206,11 @@ public final class GetRenderer {
         "canary " + pct(actual),
         "stable " + (actual == null ? "-" : (100 - actual) + "%"),
         how);
-    if (w.mirror() != null && w.mirror() > 0) {
-      t.row("mirror", w.mirror() + "% of requests copied to the canary");
-    }
     out.addAll(t.lines());
+    if (w.mirror() != null && w.mirror() > 0) {
+      out.add(
+          "  mirror     " + w.mirror() + "% of requests copied to the canary (responses dropped)");
+    }
   }
 
   private static String routeKind(String provider) {

@@ -50,7 +50,7 @@ final class Kube {
           };
       return new CliException(ExitCodes.NOT_FOUND, "cannot " + what + ": " + kind + ": " + message);
     }
-    if (code == 0) {
+    if (code <= 0) {
       return new CliException(
           ExitCodes.ERROR, "cannot " + what + ": the API server cannot be reached: " + message);
     }

@@ -59,6 +59,7 @@ public class ModelRolloutCli implements Callable<Integer> {
   /** Runs the command line {@code args}; returns the exit code. */
   public static int run(CliEnv env, String... args) {
     CommandLine cl = new CommandLine(new ModelRolloutCli(env));
+    configure(cl);
     cl.setOut(env.out());
     cl.setErr(env.err());
     cl.setExecutionExceptionHandler(
@@ -76,6 +77,15 @@ public class ModelRolloutCli implements Callable<Integer> {
     env.out().flush();
     env.err().flush();
     return code;
+  }
+
+  /** Every command: --help and --version, and the CLI's exit codes for bad input and errors. */
+  private static void configure(CommandLine cl) {
+    cl.getCommandSpec()
+        .mixinStandardHelpOptions(true)
+        .exitCodeOnInvalidInput(ExitCodes.USAGE)
+        .exitCodeOnExecutionException(ExitCodes.ERROR);
+    cl.getSubcommands().values().forEach(ModelRolloutCli::configure);
   }
 
   /** The version from the jar's manifest. */

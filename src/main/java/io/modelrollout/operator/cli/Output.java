@@ -2,6 +2,9 @@ package io.modelrollout.operator.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -12,7 +15,8 @@ final class Output {
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-          .enable(SerializationFeature.INDENT_OUTPUT);
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .setDefaultPrettyPrinter(kubectlStyle());
   private static final ObjectMapper YAML =
       new ObjectMapper(
               new YAMLFactory()
@@ -22,6 +26,17 @@ final class Output {
           .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   private Output() {}
+
+  /** Pretty JSON as kubectl prints it: {@code "key": value}, one array element a line. */
+  private static DefaultPrettyPrinter kubectlStyle() {
+    DefaultPrettyPrinter p =
+        new DefaultPrettyPrinter()
+            .withSeparators(
+                Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    p.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+    return p;
+  }
 
   /** The formats of -o. */
   enum Format {

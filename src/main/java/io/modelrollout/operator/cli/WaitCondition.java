@@ -89,6 +89,11 @@ public record WaitCondition(Kind kind, Phase phase) {
     };
   }
 
+  /** The result's name when the condition is met: PROMOTED, HEALTHY, ROLLED_BACK or PHASE. */
+  String metName() {
+    return kind == Kind.ROLLEDBACK ? "ROLLED_BACK" : kind.name();
+  }
+
   @Override
   public String toString() {
     return kind == Kind.PHASE ? "phase=" + phase : kind.name().toLowerCase(Locale.ROOT);
