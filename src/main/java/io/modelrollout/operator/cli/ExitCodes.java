@@ -20,6 +20,9 @@ public final class ExitCodes {
   /** Anything else: the API server cannot be reached, an unexpected answer. */
   public static final int ERROR = 5;
 
+  /** Interrupted (Ctrl-C ends a watch or a wait). */
+  public static final int INTERRUPTED = 130;
+
   /** Bad command line. */
   public static final int USAGE = 64;
 

@@ -63,8 +63,10 @@ class GetCommand implements Callable<Integer> {
     PrintWriter out = env.out();
     if (inPlace) {
       out.print(Terminal.HIDE_CURSOR + Terminal.CLEAR_SCREEN);
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(() -> System.out.print(Terminal.SHOW_CURSOR)));
+      if (System.console() != null) { // Ctrl-C ends the JVM without the finally below
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(() -> System.out.print(Terminal.SHOW_CURSOR)));
+      }
     }
     PolicyInfo policy = null;
     String policyOf = null;

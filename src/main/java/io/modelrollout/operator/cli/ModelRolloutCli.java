@@ -64,6 +64,10 @@ public class ModelRolloutCli implements Callable<Integer> {
     cl.setErr(env.err());
     cl.setExecutionExceptionHandler(
         (e, line, parsed) -> {
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.INTERRUPTED;
+          }
           if (e instanceof CliException c) {
             env.err().println("error: " + c.getMessage());
             env.err().flush();

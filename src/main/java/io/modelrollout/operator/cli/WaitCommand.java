@@ -114,7 +114,7 @@ class WaitCommand implements Callable<Integer> {
                 cond,
                 target,
                 now,
-                v.result().name(),
+                v.result() == Result.MET ? cond.metName() : v.result().name(),
                 v.result().exitCode,
                 v.reason(),
                 start);
