@@ -1,7 +1,7 @@
 # model-rollout-operator: the two commands of README.md, and a few helpers.
 SHELL := /bin/bash
 
-.PHONY: demo test control-plane down crds build image
+.PHONY: demo test control-plane down crds build image cli install-cli
 
 # The operator image is built and smoke-tested when mmdebstrap (its base image) is installed.
 IMAGE_PROFILE := $(shell command -v mmdebstrap >/dev/null 2>&1 && echo -Pimage)
@@ -30,3 +30,14 @@ build:
 # The operator image: target/model-rollout-operator-image.tar (README: Install with Helm).
 image:
 	./mvnw -B package -DskipTests -Pimage
+
+# The kubectl plugin: target/kubectl-modelrollout and target/kubectl-mr (README: kubectl plugin).
+cli:
+	./mvnw -B package -DskipTests
+
+PREFIX ?= $(HOME)/.local
+install-cli:
+	@test -x target/kubectl-modelrollout || { echo "run make cli first" >&2; exit 1; }
+	install -d $(PREFIX)/bin
+	install -m 755 target/kubectl-modelrollout $(PREFIX)/bin/kubectl-modelrollout
+	ln -sf kubectl-modelrollout $(PREFIX)/bin/kubectl-mr

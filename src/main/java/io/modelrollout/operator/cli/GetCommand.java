@@ -45,12 +45,15 @@ class GetCommand implements Callable<Integer> {
     Style style = output.style(env);
     String ns = kube.namespace();
     try (KubernetesClient c = kube.client()) {
-      ModelDeployment md = Kube.get(c, ns, name);
       if (!watch) {
-        PolicyInfo policy = Kube.policy(c, md);
-        print(env, style, RolloutView.of(md, policy, Kube.events(c, ns, name), now(env)));
+        // events first: the object read after them is at least as new, so no event tells of a
+        // step the view does not show yet
+        List<io.fabric8.kubernetes.api.model.Event> events = Kube.events(c, ns, name);
+        ModelDeployment md = Kube.get(c, ns, name);
+        print(env, style, RolloutView.of(md, Kube.policy(c, md), events, now(env)));
         return ExitCodes.OK;
       }
+      Kube.get(c, ns, name); // not found or forbidden: exit 4 before watching
       try (ModelWatch w = new ModelWatch(c, ns, name, true)) {
         return watch(env, style, c, w);
       }
