@@ -88,10 +88,10 @@ class GetCommand implements Callable<Integer> {
             policyOf = version;
           }
           RolloutView v = RolloutView.of(md, policy, w.events(), now(env));
-          text = output.output != null ? Output.write(output.output, v) : null;
-          if (text == null) {
-            text = GetRenderer.render(v, style, now(env));
-          }
+          text =
+              output.output == null
+                  ? GetRenderer.render(v, style, now(env))
+                  : Output.write(output.output, v);
         }
         if (inPlace) {
           out.print(frame(text, env));

@@ -35,10 +35,7 @@ final class Kube {
   /** An API error as the CLI reports it: 4 for not found or no permission, 5 otherwise. */
   static CliException translate(KubernetesClientException e, String what) {
     int code = e.getCode();
-    String message =
-        e.getStatus() != null && e.getStatus().getMessage() != null
-            ? e.getStatus().getMessage()
-            : rootMessage(e);
+    String message = apiMessage(e);
     if (code == HttpURLConnection.HTTP_NOT_FOUND
         || code == HttpURLConnection.HTTP_FORBIDDEN
         || code == HttpURLConnection.HTTP_UNAUTHORIZED) {
@@ -55,6 +52,13 @@ final class Kube {
           ExitCodes.ERROR, "cannot " + what + ": the API server cannot be reached: " + message);
     }
     return new CliException(ExitCodes.ERROR, "cannot " + what + ": " + code + " " + message);
+  }
+
+  /** The API server's own words for an error, or the innermost cause's. */
+  private static String apiMessage(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null
+        ? e.getStatus().getMessage()
+        : rootMessage(e);
   }
 
   private static String rootMessage(Throwable e) {
@@ -86,10 +90,7 @@ final class Kube {
           : new PolicyInfo(p.getSpec(), name, "RolloutPolicy", null);
     } catch (KubernetesClientException e) {
       return new PolicyInfo(
-          null,
-          name,
-          "RolloutPolicy",
-          "cannot read RolloutPolicy " + name + ": " + translate(e, "read").getMessage());
+          null, name, "RolloutPolicy", "cannot read RolloutPolicy " + name + ": " + apiMessage(e));
     }
   }
 
