@@ -16,8 +16,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "history",
     description =
-        "The versions rolled out, newest first: outcome, reason, when it ended and how long it took"
-            + " (the duration while the RolloutStarted event is kept, an hour by default).")
+        "The versions rolled out, newest first: outcome, reason, when it ended and how long it took.")
 class HistoryCommand implements Callable<Integer> {
   @ParentCommand ModelRolloutCli root;
   @Mixin KubeOptions kube;

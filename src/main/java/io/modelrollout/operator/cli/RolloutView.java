@@ -108,7 +108,10 @@ public record RolloutView(
       String query,
       String message) {}
 
-  /** A finished rollout; its start comes from its RolloutStarted event while that exists. */
+  /**
+   * A finished rollout; its start is the entry's startedAt, or for an entry written before the
+   * operator recorded one, its RolloutStarted event while that exists.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record History(
       String version,
@@ -325,8 +328,11 @@ public record RolloutView(
     List<History> out = new ArrayList<>();
     for (HistoryEntry h : history) {
       Instant end = Ages.parse(h.at);
-      Instant start = null;
-      for (EventView e : events) { // oldest first: the last match before the end wins
+      Instant start = Ages.parse(h.startedAt);
+      for (EventView e :
+          start != null
+              ? List.<EventView>of()
+              : events) { // oldest first: the last match before the end wins
         Instant t = Ages.parse(e.time());
         if ("RolloutStarted".equals(e.reason())
             && e.message() != null
@@ -345,7 +351,7 @@ public record RolloutView(
               h.reason,
               h.at,
               start == null ? null : start.toString(),
-              start == null ? null : Duration.between(start, end).getSeconds()));
+              start == null || end == null ? null : Duration.between(start, end).getSeconds()));
     }
     return out;
   }

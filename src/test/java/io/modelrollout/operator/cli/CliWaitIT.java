@@ -77,6 +77,9 @@ class CliWaitIT {
     assertThat(doc.get("gates").get(0).get("verdict").asText()).isEqualTo("Fail");
     assertThat(doc.get("gates").get(0).get("value").asDouble()).isEqualTo(0.2);
     assertThat(doc.get("history").get("outcome").asText()).isEqualTo("RolledBack");
+    // the duration comes from the entry's startedAt, not from an Event that may have expired
+    assertThat(doc.get("history").get("startedAt").asText()).isNotEmpty();
+    assertThat(doc.get("history").get("durationSeconds").asLong()).isBetween(0L, 60L);
 
     CliRun.Result rolledBack = cli("wait", "fraud", "-n", s.ns, "--for=rolledback", "-o", "yaml");
     assertThat(rolledBack.code()).as(rolledBack.toString()).isZero();
