@@ -53,8 +53,9 @@ public final class Bench {
   static final List<String> IMAGE_JVM =
       List.of(
           "-XX:MaxRAM=512m",
+          "-XX:+UseSerialGC",
           "-XX:MaxRAMPercentage=75.0",
-          "-XX:InitialRAMPercentage=25.0",
+          "-XX:InitialRAMPercentage=5.0",
           "-XX:+ExitOnOutOfMemoryError");
 
   static final String OPERATOR_USER =
@@ -64,6 +65,7 @@ public final class Bench {
   final int reactionRounds;
   final int gateLoad;
   final Path out;
+  final List<String> jvm = new ArrayList<>(IMAGE_JVM);
   final StringBuilder report = new StringBuilder();
   final List<String> verdicts = new ArrayList<>();
   FullCluster cluster;
@@ -96,6 +98,13 @@ public final class Bench {
             Integer.parseInt(a.getOrDefault("reaction", "20")),
             Integer.parseInt(a.getOrDefault("gates", "500")),
             TestCluster.projectDir().resolve(a.getOrDefault("out", "docs/benchmarks")));
+    // extra operator JVM flags, e.g. --jvm "-XX:NativeMemoryTracking=summary" for a breakdown
+    if (a.containsKey("jvm")) {
+      b.jvm.addAll(Arrays.asList(a.get("jvm").trim().split("\\s+")));
+    }
+    // a SIGTERM (timeout, Ctrl-C) also stops the operator and Prometheus processes
+    Thread stop = new Thread(b::close);
+    Runtime.getRuntime().addShutdownHook(stop);
     int exit = 0;
     try {
       b.run(String.join(" ", args));
@@ -104,6 +113,7 @@ public final class Bench {
       exit = 1;
     } finally {
       b.close();
+      Runtime.getRuntime().removeShutdownHook(stop);
     }
     System.exit(exit); // ends informer threads; the cluster stops in its shutdown hook
   }
@@ -153,12 +163,13 @@ public final class Bench {
         null,
         name,
         Map.of(
+            "MALLOC_ARENA_MAX", "2",
             "MRO_LEADER_ELECTION", "false",
             "MRO_PROMETHEUS_ADDRESS", prometheus.address(),
             "MRO_PROMETHEUS_TIMEOUT", "2s",
             "MRO_RESYNC_INTERVAL", "60s",
             "QUARKUS_LOG_CATEGORY__IO_MODELROLLOUT__LEVEL", "WARN"),
-        IMAGE_JVM);
+        jvm);
   }
 
   private void header(String argLine, int nodes) throws Exception {
@@ -190,7 +201,7 @@ public final class Bench {
         .append(
             "(target/quarkus-app, one replica, 10 reconcile threads, 8 Prometheus queries at once,")
         .append(" resync 60 s) with the image's JVM flags `")
-        .append(String.join(" ", IMAGE_JVM))
+        .append(String.join(" ", jvm))
         .append("` and the chart's RBAC. The control plane, Prometheus, the exporter and the")
         .append(" operator share the machine's cores.\n");
   }
@@ -357,12 +368,16 @@ public final class Bench {
         .collect(Collectors.joining(", ", "", " " + unit));
   }
 
-  private void close() {
+  private synchronized void close() {
     try {
       if (operator != null) operator.close();
+      operator = null;
       if (prometheus != null) prometheus.close();
+      prometheus = null;
       if (exporter != null) exporter.close();
+      exporter = null;
       if (admin != null) admin.close();
+      admin = null;
     } catch (Exception e) {
       say("closing: %s", e);
     }

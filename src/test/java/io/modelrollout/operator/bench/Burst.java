@@ -118,6 +118,15 @@ final class Burst {
     double heap = ProcessStats.heapAfterGcMiB(pid);
     double rss = ProcessStats.rssMiB(pid);
     Bench.say("N=%d: heap after GC %.1f MiB, RSS %.0f MiB", n, heap, rss);
+    if (b.jvm.stream().anyMatch(f -> f.startsWith("-XX:NativeMemoryTracking="))) {
+      String nmt = ProcessStats.jcmd(pid, "VM.native_memory summary scale=MB");
+      b.report
+          .append("\nNative memory of the operator at N = ")
+          .append(n)
+          .append(" (`jcmd VM.native_memory summary`, committed MB):\n\n```\n")
+          .append(ProcessStats.nmtCommitted(nmt))
+          .append("```\n");
+    }
     if (n >= 2000) {
       b.verdict(heap < 200, "N = %d heap after GC < 200 MiB: %.1f MiB", n, heap);
       b.verdict(rss < 400, "N = %d RSS < 400 MiB: %.0f MiB", n, rss);

@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
 final class ProcessStats {
   private static final long TICKS = 100; // USER_HZ on Linux
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
+  private static final Pattern NMT_TOTAL =
+      Pattern.compile("Total: reserved=\\d+MB, committed=(\\d+)MB");
+  private static final Pattern NMT =
+      Pattern.compile(
+          "^-?\\s*([A-Za-z][A-Za-z .()]*?)\\s*\\(reserved=\\d+MB, committed=(\\d+)MB\\)",
+          Pattern.MULTILINE);
 
   private ProcessStats() {}
 
@@ -45,6 +51,20 @@ final class ProcessStats {
       }
     }
     return used / 1024.0;
+  }
+
+  /** The "Total" and per-category committed lines of a native memory summary. */
+  static String nmtCommitted(String summary) {
+    StringBuilder out = new StringBuilder();
+    Matcher total = NMT_TOTAL.matcher(summary);
+    if (total.find()) {
+      out.append(String.format("%-28s %6s MB%n", "Total", total.group(1)));
+    }
+    Matcher m = NMT.matcher(summary);
+    while (m.find()) {
+      out.append(String.format("%-28s %6s MB%n", m.group(1).trim(), m.group(2)));
+    }
+    return out.toString();
   }
 
   static String jcmd(long pid, String command) throws Exception {
