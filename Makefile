@@ -1,7 +1,7 @@
 # model-rollout-operator: the two commands of README.md, and a few helpers.
 SHELL := /bin/bash
 
-.PHONY: demo test control-plane down crds build image bench
+.PHONY: demo test control-plane down crds build image bench cli install-cli
 
 # The operator image is built and smoke-tested when mmdebstrap (its base image) is installed.
 IMAGE_PROFILE := $(shell command -v mmdebstrap >/dev/null 2>&1 && echo -Pimage)
@@ -34,3 +34,14 @@ image:
 # The benchmark (not part of make test): make bench, or make bench ARGS="--sizes 50 --reaction 3 --gates 50".
 bench:
 	bash hack/bench.sh $(ARGS)
+
+# The kubectl plugin: target/kubectl-modelrollout and target/kubectl-mr (README: kubectl plugin).
+cli:
+	./mvnw -B package -DskipTests
+
+PREFIX ?= $(HOME)/.local
+install-cli:
+	@test -x target/kubectl-modelrollout || { echo "run make cli first" >&2; exit 1; }
+	install -d $(PREFIX)/bin
+	install -m 755 target/kubectl-modelrollout $(PREFIX)/bin/kubectl-modelrollout
+	ln -sf kubectl-modelrollout $(PREFIX)/bin/kubectl-mr

@@ -13,14 +13,21 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every file in examples/ is accepted by the API server with the committed CRDs. */
+/**
+ * Every file in examples/ and the demo's policies (hack/demo/, which the README's sessions use) is
+ * accepted by the API server with the committed CRDs.
+ */
 class ExamplesIT {
   @Test
   void everyExampleIsAccepted() throws IOException {
     try (KubernetesClient client = TestCluster.client();
-        Stream<Path> files = Files.list(TestCluster.projectDir().resolve("examples"))) {
+        Stream<Path> examples = Files.list(TestCluster.projectDir().resolve("examples"));
+        Stream<Path> demo = Files.list(TestCluster.projectDir().resolve("hack/demo"))) {
       String ns = TestCluster.newNamespace(client, "examples");
-      List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+      List<Path> yamls =
+          Stream.concat(examples.sorted(), demo.sorted())
+              .filter(p -> p.toString().endsWith(".yaml"))
+              .toList();
       assertThat(yamls).isNotEmpty();
       for (Path f : yamls) {
         try (InputStream in = Files.newInputStream(f)) {
