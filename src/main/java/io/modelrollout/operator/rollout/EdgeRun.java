@@ -61,19 +61,30 @@ final class EdgeRun extends ModeRun {
     }
     Instant deadline = Instant.parse(st.stepStartedAt).plus(progressDeadline);
     if (!now.isBefore(deadline)) {
-      List<String> w = f.waiting();
+      String c = st.canary.revision;
+      List<String> stuck =
+          f.waiting().stream()
+              .filter(name -> e.nodes().stream().anyMatch(x -> x.name().equals(name) && updating(x, c)))
+              .toList();
+      List<String> w = stuck.isEmpty() ? f.waiting() : stuck;
+      int queued = f.waiting().size() - w.size();
       String names =
           String.join(", ", w.subList(0, Math.min(5, w.size())))
               + (w.size() > 5 ? " and " + (w.size() - 5) + " more" : "");
       return new StageRunner.Fail(
           Reasons.PROGRESS_DEADLINE_EXCEEDED,
           String.format(
-              "%s %s no ready pod of version %s at step '%s' after %s",
+              "%s %s had no ready pod of version %s at step '%s' after %s%s",
               w.size() == 1 ? "node" : "nodes",
-              names + (w.size() == 1 ? " had" : " had"),
+              names,
               st.canary.version,
               step.describe(),
-              Durations.format(progressDeadline)));
+              Durations.format(progressDeadline),
+              queued == 0
+                  ? ""
+                  : " ("
+                      + queued
+                      + (queued == 1 ? " more node waited its turn)" : " more nodes waited their turn)")));
     }
     return new StageRunner.Wait(deadline);
   }
@@ -172,8 +183,15 @@ final class EdgeRun extends ModeRun {
   private NodeLabels converge(Node x, String target, int[] budget) {
     String cur = x.revision();
     boolean surge = spec.maxSurgeOrDefault() > 0;
-    if (!x.online() || target.equals(cur)) {
-      return new NodeLabels(target, null); // nothing runs there, or it is there already
+    if (target.equals(cur)) {
+      return new NodeLabels(target, null);
+    }
+    if (!x.online()) {
+      // a new node gets its version at once; one that ran another keeps it until it is back,
+      // and then moves like any other (its old pod first)
+      return cur == null && !x.runsOtherThan(target)
+          ? new NodeLabels(target, null)
+          : new NodeLabels(cur, x.surge());
     }
     if (target.equals(x.surge())) { // on its way
       if (!surge) {
