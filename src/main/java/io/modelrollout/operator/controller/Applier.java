@@ -43,8 +43,7 @@ import java.util.Set;
  *   <li><b>grow the rest</b>: growth that had to wait for the shrink (a pod that moves from stable
  *       to the canary without surge);
  *   <li><b>autoscaler</b>: the HorizontalPodAutoscaler of an autoscaled model on the stable
- *       revision (moved at promotion, once the new revision has the stable's size and all
- *       traffic);
+ *       revision (moved at promotion, once the new revision has the stable's size and all traffic);
  *   <li><b>stale routes</b>: remove the route of a data plane the spec no longer names; one that
  *       cannot be removed stays listed in status and is retried.
  * </ol>
@@ -152,7 +151,8 @@ public class Applier {
     if (desired != null) {
       writer.ensure(desired, live, HorizontalPodAutoscaler.class, ctx);
     } else if (live != null) {
-      writer.run("delete the HorizontalPodAutoscaler", () -> ctx.getClient().resource(live).delete());
+      writer.run(
+          "delete the HorizontalPodAutoscaler", () -> ctx.getClient().resource(live).delete());
     }
   }
 

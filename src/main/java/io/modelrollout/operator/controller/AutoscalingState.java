@@ -12,8 +12,7 @@ import io.modelrollout.operator.rollout.RolloutDecision;
 final class AutoscalingState {
   private AutoscalingState() {}
 
-  static AutoscalingStatus of(
-      ModelDeployment md, RolloutDecision d, Context<ModelDeployment> ctx) {
+  static AutoscalingStatus of(ModelDeployment md, RolloutDecision d, Context<ModelDeployment> ctx) {
     if (md.getSpec().autoscaling == null) {
       return null;
     }

@@ -57,16 +57,20 @@ final class ModeApplier {
     List<Job> jobs = ModeEventSources.ofModel(Job.class, md, ctx);
     boolean deleting = false;
     for (String name : intent.deleteJobs()) {
-      Optional<Job> j = jobs.stream().filter(x -> name.equals(x.getMetadata().getName())).findFirst();
+      Optional<Job> j =
+          jobs.stream().filter(x -> name.equals(x.getMetadata().getName())).findFirst();
       if (j.isPresent()) {
         deleting |= intent.validation() != null && name.equals(intent.validation().name());
         delete(j.get(), ctx);
       }
     }
     ModeIntent.ValidationJob v = intent.validation();
-    if (v != null && !deleting && jobs.stream().noneMatch(x -> v.name().equals(x.getMetadata().getName()))) {
+    if (v != null
+        && !deleting
+        && jobs.stream().noneMatch(x -> v.name().equals(x.getMetadata().getName()))) {
       Job job =
-          BatchObjects.validationJob(md, template(md, v.revision(), specRevision, ctx).orElseThrow(), v);
+          BatchObjects.validationJob(
+              md, template(md, v.revision(), specRevision, ctx).orElseThrow(), v);
       writer.ensure(job, null, Job.class, ctx);
     }
     // 3. the CronJob

@@ -28,10 +28,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The informers of the Batch and Edge modes and of autoscaling: CronJobs, Jobs (the validation
- * Jobs and the CronJob's runs, by label), kept job templates (ControllerRevisions), DaemonSets, the
- * pods of both modes (by label), HorizontalPodAutoscalers, and, when the operator may, Nodes (all
- * of them, cluster-wide: a node event reconciles the Edge ModelDeployments whose fleet it is in or
+ * The informers of the Batch and Edge modes and of autoscaling: CronJobs, Jobs (the validation Jobs
+ * and the CronJob's runs, by label), kept job templates (ControllerRevisions), DaemonSets, the pods
+ * of both modes (by label), HorizontalPodAutoscalers, and, when the operator may, Nodes (all of
+ * them, cluster-wide: a node event reconciles the Edge ModelDeployments whose fleet it is in or
  * whose label it carries).
  */
 final class ModeEventSources {
@@ -90,8 +90,7 @@ final class ModeEventSources {
   private static Set<ResourceID> edgeUsers(Node node, EventSourceContext<ModelDeployment> ctx) {
     Map<String, String> labels =
         node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
-    return ctx
-        .getPrimaryCache()
+    return ctx.getPrimaryCache()
         .list(
             md ->
                 md.getSpec() != null
@@ -118,7 +117,8 @@ final class ModeEventSources {
   static <R extends HasMetadata> Stream<R> cached(
       Class<R> type, String namespace, Predicate<R> p, Context<ModelDeployment> ctx) {
     var source =
-        (InformerEventSource<R, ModelDeployment>) ctx.eventSourceRetriever().getEventSourceFor(type);
+        (InformerEventSource<R, ModelDeployment>)
+            ctx.eventSourceRetriever().getEventSourceFor(type);
     return namespace == null ? source.list(p) : source.list(namespace, p);
   }
 

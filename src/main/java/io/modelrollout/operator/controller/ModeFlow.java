@@ -57,7 +57,8 @@ final class ModeFlow {
                 settings.edgeEnabled()));
     ModeObserved observed = null;
     if (problems.isEmpty()) {
-      observed = mode == DeploymentMode.Batch ? ModeReader.batch(md, ctx) : ModeReader.edge(md, ctx);
+      observed =
+          mode == DeploymentMode.Batch ? ModeReader.batch(md, ctx) : ModeReader.edge(md, ctx);
     }
     RolloutSnapshot snapshot = snapshot(md, policy, problems);
     if (observed != null) {
@@ -85,7 +86,8 @@ final class ModeFlow {
     Duration next = d.decision().requeueAfter();
     ModelDeployment current = flow.publish(md, status, ctx);
     gates.recordMetrics(md, snapshot, status);
-    if (d.decision().actionConsumed() && !flow.clearAction(current, snapshot.action(), status, ctx)) {
+    if (d.decision().actionConsumed()
+        && !flow.clearAction(current, snapshot.action(), status, ctx)) {
       next =
           next == null || next.compareTo(ReconcileFlow.ACTION_RETRY) > 0
               ? ReconcileFlow.ACTION_RETRY

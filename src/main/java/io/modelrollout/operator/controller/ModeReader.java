@@ -64,9 +64,7 @@ final class ModeReader {
       observed.add(job(j, ns, pods));
     }
     BatchObserved.Cron cron =
-        ctx.getSecondaryResource(CronJob.class)
-            .map(c -> cron(c, observed))
-            .orElse(null);
+        ctx.getSecondaryResource(CronJob.class).map(c -> cron(c, observed)).orElse(null);
     Set<String> templates = new LinkedHashSet<>();
     for (ControllerRevision r : ctx.getSecondaryResources(ControllerRevision.class)) {
       templates.add(r.getMetadata().getLabels().get(Labels.REVISION));
@@ -116,11 +114,15 @@ final class ModeReader {
     Outcome outcome = st == null || st.getStartTime() == null ? Outcome.Pending : Outcome.Running;
     Instant end = null;
     String reason = null;
-    for (JobCondition c : st == null || st.getConditions() == null ? List.<JobCondition>of() : st.getConditions()) {
+    for (JobCondition c :
+        st == null || st.getConditions() == null ? List.<JobCondition>of() : st.getConditions()) {
       if (!"True".equals(c.getStatus())) continue;
       if ("Complete".equals(c.getType())) {
         outcome = Outcome.Succeeded;
-        end = st.getCompletionTime() != null ? instant(st.getCompletionTime()) : instant(c.getLastTransitionTime());
+        end =
+            st.getCompletionTime() != null
+                ? instant(st.getCompletionTime())
+                : instant(c.getLastTransitionTime());
       } else if ("Failed".equals(c.getType())) {
         outcome = Outcome.Failed;
         end = instant(c.getLastTransitionTime());
@@ -139,7 +141,8 @@ final class ModeReader {
               + " (the Job and its pods are kept until the next validation)";
     }
     PodTemplateSpec t = j.getSpec().getTemplate();
-    String output = env(t, "MODEL_OUTPUT_URI").map(o -> o.replace("$(MODEL_RUN_ID)", name)).orElse(null);
+    String output =
+        env(t, "MODEL_OUTPUT_URI").map(o -> o.replace("$(MODEL_RUN_ID)", name)).orElse(null);
     return new BatchObserved.Job(
         name,
         BatchObjects.VALIDATION.equals(l.get(BatchObjects.KIND))
@@ -217,7 +220,9 @@ final class ModeReader {
     for (Pod p : ModeEventSources.ofModel(Pod.class, md, ctx)) {
       String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
       String rev = p.getMetadata().getLabels().get(Labels.REVISION);
-      if (node == null || rev == null || !"Edge".equals(p.getMetadata().getLabels().get(Labels.MODE))) {
+      if (node == null
+          || rev == null
+          || !"Edge".equals(p.getMetadata().getLabels().get(Labels.MODE))) {
         continue;
       }
       boolean ready =
@@ -229,8 +234,7 @@ final class ModeReader {
       pods.computeIfAbsent(node, n -> new LinkedHashMap<>()).merge(rev, ready, Boolean::logicalOr);
     }
     List<EdgeObserved.Node> nodes = new ArrayList<>();
-    List<Node> all =
-        ModeEventSources.cached(Node.class, null, n -> true, ctx).toList();
+    List<Node> all = ModeEventSources.cached(Node.class, null, n -> true, ctx).toList();
     for (Node n : all) {
       Map<String, String> labels =
           n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();

@@ -96,7 +96,8 @@ public class OperatorRunner {
         watched.isEmpty() ? "all" : watched,
         leaderElection ? "on, as " + election.identity() : "off",
         settings.defaultPrometheus() == null ? "none" : settings.defaultPrometheus());
-    if (settings.edgeEnabled()) { // issue 12: node labels of Edge ModelDeployments deleted meanwhile
+    if (settings
+        .edgeEnabled()) { // issue 12: node labels of Edge ModelDeployments deleted meanwhile
       Runnable sweep = () -> sweepEdgeLabels(watched);
       if (leaderElection) {
         election.onLeading(() -> new Thread(sweep, "edge-label-sweep").start());
@@ -138,7 +139,8 @@ public class OperatorRunner {
             reconciler.forget(md);
             boolean edge =
                 md.getSpec() != null
-                    && md.getSpec().modeOrDefault() == io.modelrollout.operator.api.DeploymentMode.Edge;
+                    && md.getSpec().modeOrDefault()
+                        == io.modelrollout.operator.api.DeploymentMode.Edge;
             if (edge && settings.edgeEnabled() && (!leaderElection || election.leading())) {
               try {
                 EdgeCleanup.deleted(

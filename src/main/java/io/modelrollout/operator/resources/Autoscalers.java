@@ -42,7 +42,12 @@ public final class Autoscalers {
             .withMaxReplicas(a.maxReplicas)
             .withMetrics(metrics);
     if (rolloutInProgress) {
-      b = b.withNewBehavior().withNewScaleDown().withSelectPolicy("Disabled").endScaleDown().endBehavior();
+      b =
+          b.withNewBehavior()
+              .withNewScaleDown()
+              .withSelectPolicy("Disabled")
+              .endScaleDown()
+              .endBehavior();
     }
     return b.endSpec().build();
   }

@@ -28,10 +28,10 @@ import java.util.Set;
  * version in service, the validation Job {@code <name>-<revision>} of a new version, and the kept
  * job template of a revision (ControllerRevision {@code <name>-<revision>}).
  *
- * <p>Every run's container gets MODEL_INPUT_URI, MODEL_RUN_ID (the Job's name, from the pod's
- * label batch.kubernetes.io/job-name), MODEL_OUTPUT_URI ({@code
- * <output>/<version>/$(MODEL_RUN_ID)}) and MODEL_RUN_KIND (scheduled, validation or shadow); a
- * shadow validation also MODEL_BASELINE_OUTPUT_URI.
+ * <p>Every run's container gets MODEL_INPUT_URI, MODEL_RUN_ID (the Job's name, from the pod's label
+ * batch.kubernetes.io/job-name), MODEL_OUTPUT_URI ({@code <output>/<version>/$(MODEL_RUN_ID)}) and
+ * MODEL_RUN_KIND (scheduled, validation or shadow); a shadow validation also
+ * MODEL_BASELINE_OUTPUT_URI.
  */
 public final class BatchObjects {
   public static final String KIND = "modelrollout.io/job-kind";
@@ -95,9 +95,7 @@ public final class BatchObjects {
             List.of(
                 env("MODEL_INPUT_URI", b.input),
                 runIdFromLabel(),
-                env(
-                    "MODEL_OUTPUT_URI",
-                    outputBase(b.output, cron.version()) + "/$(MODEL_RUN_ID)"),
+                env("MODEL_OUTPUT_URI", outputBase(b.output, cron.version()) + "/$(MODEL_RUN_ID)"),
                 env("MODEL_RUN_KIND", "scheduled")));
     return new CronJobBuilder()
         .withNewMetadata()
@@ -109,8 +107,7 @@ public final class BatchObjects {
         .withNewSpec()
         .withSchedule(b.schedule)
         .withTimeZone(b.timeZone)
-        .withConcurrencyPolicy(
-            b.concurrencyPolicy == null ? "Forbid" : b.concurrencyPolicy.name())
+        .withConcurrencyPolicy(b.concurrencyPolicy == null ? "Forbid" : b.concurrencyPolicy.name())
         .withSuccessfulJobsHistoryLimit(
             b.successfulJobsHistoryLimit == null ? 3 : b.successfulJobsHistoryLimit)
         .withFailedJobsHistoryLimit(b.failedJobsHistoryLimit == null ? 1 : b.failedJobsHistoryLimit)

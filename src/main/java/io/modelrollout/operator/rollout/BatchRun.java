@@ -24,9 +24,9 @@ import java.util.Set;
  * A Batch decision. The version in service is the CronJob's. A new version runs once as a
  * validation Job (its own input and output); only if the Job succeeds within its deadline, and the
  * policy's analyses pass on the metrics it pushed, does the CronJob take it, between two runs. A
- * failed validation leaves the old version on its schedule and is recorded as rolled back, with
- * the Job's failure reason and where its logs are. The previous version's job template is kept, so
- * the rollback action can put it back.
+ * failed validation leaves the old version on its schedule and is recorded as rolled back, with the
+ * Job's failure reason and where its logs are. The previous version's job template is kept, so the
+ * rollback action can put it back.
  */
 final class BatchRun extends ModeRun {
   static final Duration DEFAULT_VALIDATION_DEADLINE = Duration.ofHours(1);
@@ -110,12 +110,10 @@ final class BatchRun extends ModeRun {
     if (v.outcome == Outcome.Failed) {
       return new StageRunner.Fail(Reasons.VALIDATION_FAILED, failure(v));
     }
-    Instant deadline =
-        Instant.parse(st.stepStartedAt).plus(validationDeadline()).plus(SILENCE);
+    Instant deadline = Instant.parse(st.stepStartedAt).plus(validationDeadline()).plus(SILENCE);
     if (!now.isBefore(deadline)) {
       v.outcome = Outcome.Failed;
-      v.reason =
-          "did not finish within its deadline of " + Durations.format(validationDeadline());
+      v.reason = "did not finish within its deadline of " + Durations.format(validationDeadline());
       return new StageRunner.Fail(Reasons.VALIDATION_FAILED, failure(v));
     }
     return new StageRunner.Wait(deadline);

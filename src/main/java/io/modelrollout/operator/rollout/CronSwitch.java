@@ -1,9 +1,9 @@
 package io.modelrollout.operator.rollout;
 
 /**
- * How the CronJob moves to another version without touching a run (pure): suspend it, wait until
- * no run of it is active, then update its job template and resume it in one write. A run that is
- * due meanwhile starts after the switch, with the new version (the CronJob's starting deadline
+ * How the CronJob moves to another version without touching a run (pure): suspend it, wait until no
+ * run of it is active, then update its job template and resume it in one write. A run that is due
+ * meanwhile starts after the switch, with the new version (the CronJob's starting deadline
  * permitting).
  */
 final class CronSwitch {
@@ -17,8 +17,7 @@ final class CronSwitch {
    */
   record Next(String revision, String version, boolean suspend, boolean done, String waiting) {}
 
-  static Next next(
-      BatchObserved.Cron cron, String revision, String version, boolean userSuspend) {
+  static Next next(BatchObserved.Cron cron, String revision, String version, boolean userSuspend) {
     if (cron == null) {
       return new Next(revision, version, userSuspend, false, "creating the CronJob");
     }

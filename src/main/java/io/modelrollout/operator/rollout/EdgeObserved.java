@@ -12,8 +12,7 @@ import java.util.Set;
  * @param labelKey the node label that steers a node to a revision ({@code
  *     modelrollout.io/<name>-revision})
  */
-public record EdgeObserved(
-    EdgeSpec spec, String labelKey, List<Node> nodes, Set<String> daemonSets)
+public record EdgeObserved(EdgeSpec spec, String labelKey, List<Node> nodes, Set<String> daemonSets)
     implements ModeObserved {
 
   /**

@@ -64,7 +64,8 @@ final class EdgeRun extends ModeRun {
       String c = st.canary.revision;
       List<String> stuck =
           f.waiting().stream()
-              .filter(name -> e.nodes().stream().anyMatch(x -> x.name().equals(name) && updating(x, c)))
+              .filter(
+                  name -> e.nodes().stream().anyMatch(x -> x.name().equals(name) && updating(x, c)))
               .toList();
       List<String> w = stuck.isEmpty() ? f.waiting() : stuck;
       int queued = f.waiting().size() - w.size();
@@ -84,7 +85,9 @@ final class EdgeRun extends ModeRun {
                   ? ""
                   : " ("
                       + queued
-                      + (queued == 1 ? " more node waited its turn)" : " more nodes waited their turn)")));
+                      + (queued == 1
+                          ? " more node waited its turn)"
+                          : " more nodes waited their turn)")));
     }
     return new StageRunner.Wait(deadline);
   }
@@ -175,8 +178,7 @@ final class EdgeRun extends ModeRun {
 
   /** Whether a node is on its way to the canary: surging, draining, or not ready on it yet. */
   private static boolean updating(Node x, String canary) {
-    return x.online()
-        && (x.surge() != null || (canary.equals(x.revision()) && !x.ready(canary)));
+    return x.online() && (x.surge() != null || (canary.equals(x.revision()) && !x.ready(canary)));
   }
 
   /** The labels that move a node one step towards {@code target}. */

@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * The order in which an edge rollout takes the fleet's nodes (pure): by a hash of node name and
- * revision, so every restart picks the same nodes and every new version other ones; with a
- * topology key, one node of each value in turn (values also ordered by hash), so that the first
- * steps cover every hardware class or zone.
+ * revision, so every restart picks the same nodes and every new version other ones; with a topology
+ * key, one node of each value in turn (values also ordered by hash), so that the first steps cover
+ * every hardware class or zone.
  */
 public final class FleetOrder {
   private FleetOrder() {}
@@ -24,13 +24,16 @@ public final class FleetOrder {
   public static List<String> of(List<Member> nodes, String revision) {
     Map<String, List<Member>> groups = new LinkedHashMap<>();
     nodes.stream()
-        .sorted(Comparator.comparing((Member m) -> hash(revision, m.name())).thenComparing(Member::name))
+        .sorted(
+            Comparator.comparing((Member m) -> hash(revision, m.name()))
+                .thenComparing(Member::name))
         .forEach(m -> groups.computeIfAbsent(m.topology(), k -> new ArrayList<>()).add(m));
     List<List<Member>> ordered =
         groups.entrySet().stream()
             .sorted(
                 Comparator.comparing(
-                        (Map.Entry<String, List<Member>> e) -> hash(revision, "topology/" + e.getKey()))
+                        (Map.Entry<String, List<Member>> e) ->
+                            hash(revision, "topology/" + e.getKey()))
                     .thenComparing(Map.Entry::getKey))
             .map(Map.Entry::getValue)
             .toList();

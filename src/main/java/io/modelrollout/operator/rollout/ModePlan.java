@@ -28,7 +28,9 @@ public record ModePlan(List<ModeStep> steps, RolloutPlan mirror) {
   public static ModePlan batch(RolloutPolicySpec policy) {
     List<ModeStep> steps = new ArrayList<>();
     steps.add(new ModeStep.Validate());
-    if (policy != null && policy.strategy == RolloutStrategy.BlueGreen && policy.blueGreen != null) {
+    if (policy != null
+        && policy.strategy == RolloutStrategy.BlueGreen
+        && policy.blueGreen != null) {
       var b = policy.blueGreen;
       if (b.prePromotionGates != null && !b.prePromotionGates.isEmpty()) {
         steps.add(
@@ -68,7 +70,8 @@ public record ModePlan(List<ModeStep> steps, RolloutPlan mirror) {
     if (s.pause != null) {
       return java.util.Optional.of(
           new ModeStep.Policy(
-              new Stage.Pause(s.pause.duration == null ? null : Durations.parse(s.pause.duration))));
+              new Stage.Pause(
+                  s.pause.duration == null ? null : Durations.parse(s.pause.duration))));
     }
     if (s.analysis != null) {
       return java.util.Optional.of(
@@ -84,8 +87,7 @@ public record ModePlan(List<ModeStep> steps, RolloutPlan mirror) {
     }
     return new ModePlan(
         List.copyOf(steps),
-        new RolloutPlan(
-            List.copyOf(mirror), 0, 0, true, RolloutPlan.DEFAULT_SCALE_DOWN_DELAY));
+        new RolloutPlan(List.copyOf(mirror), 0, 0, true, RolloutPlan.DEFAULT_SCALE_DOWN_DELAY));
   }
 
   public int size() {

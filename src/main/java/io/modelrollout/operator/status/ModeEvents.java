@@ -95,9 +95,7 @@ final class ModeEvents {
       return;
     }
     Set<String> before =
-        o == null
-            ? Set.of()
-            : o.skippedNodes.stream().map(s -> s.name).collect(Collectors.toSet());
+        o == null ? Set.of() : o.skippedNodes.stream().map(s -> s.name).collect(Collectors.toSet());
     List<EdgeStatus.SkippedNode> added =
         n.skippedNodes.stream().filter(s -> !before.contains(s.name)).toList();
     if (!added.isEmpty()) {

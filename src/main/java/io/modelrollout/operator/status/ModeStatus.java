@@ -35,7 +35,9 @@ public final class ModeStatus {
       Instant now) {
     long g = f.generation();
     List<Condition> c = st.conditions;
-    c = Conditions.set(c, Condition.INVALID_SPEC, false, Reasons.VALID, "the spec is valid", g, now);
+    c =
+        Conditions.set(
+            c, Condition.INVALID_SPEC, false, Reasons.VALID, "the spec is valid", g, now);
     boolean starting =
         (f.previousPhase() == null || f.previousPhase() == Phase.Initializing) && st.canary == null;
     String degradedReason = null;
@@ -94,7 +96,10 @@ public final class ModeStatus {
         String what =
             bs.lastSuccessfulRun != null
                 ? "the last successful run finished at " + bs.lastSuccessfulRun
-                : "no run has succeeded since version " + st.stable.version + " went into service at " + since;
+                : "no run has succeeded since version "
+                    + st.stable.version
+                    + " went into service at "
+                    + since;
         String message =
             what
                 + (fresh ? ", within" : ", longer ago than")

@@ -12,7 +12,6 @@ import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.api.RolloutPolicySpec;
 import io.modelrollout.operator.status.EventSpec;
 import io.modelrollout.operator.status.ModeStatus;
-import io.modelrollout.operator.status.StatusAggregator;
 import io.modelrollout.operator.status.StatusEvents;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,9 +29,9 @@ import java.util.Set;
  * A simulated cluster for Batch engine tests, as {@link World} is for the canary: the CronJob, its
  * runs (started and finished on command), validation Jobs (succeeding or failing on command), and
  * kept job templates follow the engine's decisions; the status survives only as JSON, and every
- * step uses a fresh engine. After every reconcile it checks the switch rules: the CronJob's
- * version changes only while it is suspended and no run of it is active, and only to the version
- * in service or one whose validation succeeded.
+ * step uses a fresh engine. After every reconcile it checks the switch rules: the CronJob's version
+ * changes only while it is suspended and no run of it is active, and only to the version in service
+ * or one whose validation succeeded.
  */
 final class BatchWorld {
   static final ObjectMapper JSON = new ObjectMapper();

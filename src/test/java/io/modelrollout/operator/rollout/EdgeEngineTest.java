@@ -53,11 +53,12 @@ class EdgeEngineTest {
     assertThat(st.phase).isEqualTo(Phase.Healthy);
     assertThat(w.on(V1)).as("offline nodes are labeled too: they run it when back").hasSize(10);
     assertThat(w.daemonSets).containsExactly(V1);
-    assertThat(st.edge.nodes).usingRecursiveComparison().isEqualTo(new EdgeStatus.Nodes(10, 10, 8, 2));
+    assertThat(st.edge.nodes)
+        .usingRecursiveComparison()
+        .isEqualTo(new EdgeStatus.Nodes(10, 10, 8, 2));
     assertThat(st.edge.skippedNodes)
         .extracting(s -> s.name + ": " + s.reason)
-        .containsExactly(
-            "kiosk-03: NotReady or unreachable", "kiosk-07: NotReady or unreachable");
+        .containsExactly("kiosk-03: NotReady or unreachable", "kiosk-07: NotReady or unreachable");
     assertThat(Conditions.find(st.conditions, Condition.READY).message)
         .isEqualTo("version 1.0.0 runs ready on 8/8 online nodes (2 skipped)");
     assertThat(w.events).extracting(EventSpec::reason).contains("NodesSkipped");
@@ -87,7 +88,9 @@ class EdgeEngineTest {
     st = w.settle().decision().status();
     assertThat(st.currentStep).isEqualTo("pause 1m");
     assertThat(w.on(V2)).containsExactlyInAnyOrderElementsOf(order(V2).subList(0, 5));
-    assertThat(st.edge.nodes).usingRecursiveComparison().isEqualTo(new EdgeStatus.Nodes(10, 5, 8, 2));
+    assertThat(st.edge.nodes)
+        .usingRecursiveComparison()
+        .isEqualTo(new EdgeStatus.Nodes(10, 5, 8, 2));
     assertThat(st.canary.replicas).isEqualTo(5);
     assertThat(st.stable.replicas).as("online nodes on version 1").isEqualTo(3);
 
@@ -126,7 +129,10 @@ class EdgeEngineTest {
       x.settle();
     }
     assertThat(other.on(V2)).isEqualTo(w.on(V2)).hasSize(5);
-    assertThat(other.labelHistory).isEqualTo(w.labelHistory.subList(w.labelHistory.size() - other.labelHistory.size(), w.labelHistory.size()));
+    assertThat(other.labelHistory)
+        .isEqualTo(
+            w.labelHistory.subList(
+                w.labelHistory.size() - other.labelHistory.size(), w.labelHistory.size()));
   }
 
   @Test
@@ -230,9 +236,7 @@ class EdgeEngineTest {
     n.revision = null;
     n.foreign = "hand-made";
     ModelDeploymentStatus st = w.settle().decision().status();
-    assertThat(st.edge.skippedNodes)
-        .extracting(s -> s.name)
-        .contains("kiosk-05");
+    assertThat(st.edge.skippedNodes).extracting(s -> s.name).contains("kiosk-05");
     assertThat(st.edge.nodes.skipped).isEqualTo(3);
   }
 

@@ -118,8 +118,19 @@ final class FleetWorld {
 
   RolloutSnapshot snapshot(Map<String, Measurement> m) {
     return new RolloutSnapshot(
-        3, "1", version, revisionOf(version), 1, false, policy, false, List.of(), Map.of(),
-        status(), action, m);
+        3,
+        "1",
+        version,
+        revisionOf(version),
+        1,
+        false,
+        policy,
+        false,
+        List.of(),
+        Map.of(),
+        status(),
+        action,
+        m);
   }
 
   ModeDecision step() {
@@ -128,7 +139,8 @@ final class FleetWorld {
     Map<String, Measurement> m = new HashMap<>();
     for (GateSpec g : engine.gatesDue(snapshot(Map.of()), before)) {
       Double v = gateValues.get(g.name);
-      m.put(g.name, v == null ? new Measurement.NoData("q", "none") : new Measurement.Value(v, "q"));
+      m.put(
+          g.name, v == null ? new Measurement.NoData("q", "none") : new Measurement.Value(v, "q"));
     }
     ModeDecision d = engine.decide(snapshot(m), before);
     ModeIntent.Edge intent = (ModeIntent.Edge) d.intent();
@@ -247,7 +259,17 @@ final class FleetWorld {
 
   String labels() {
     StringBuilder sb = new StringBuilder();
-    nodes.values().forEach(n -> sb.append(n.name).append('=').append(n.revision).append('/').append(n.surge).append(n.pods.keySet()).append(';'));
+    nodes
+        .values()
+        .forEach(
+            n ->
+                sb.append(n.name)
+                    .append('=')
+                    .append(n.revision)
+                    .append('/')
+                    .append(n.surge)
+                    .append(n.pods.keySet())
+                    .append(';'));
     return sb.toString();
   }
 
