@@ -16,13 +16,13 @@ import org.jboss.logging.Logger;
  * with its own field manager ({@link EdgeObjects#fieldManager}): an empty server-side apply with
  * that manager removes exactly the labels it set, and nobody else's.
  */
-final class EdgeCleanup {
+public final class EdgeCleanup {
   private static final Logger LOG = Logger.getLogger(EdgeCleanup.class);
 
   private EdgeCleanup() {}
 
   /** Removes the labels of the ModelDeployment {@code namespace/name} from every node. */
-  static void deleted(KubernetesClient client, String namespace, String name) {
+  public static void deleted(KubernetesClient client, String namespace, String name) {
     String manager = EdgeObjects.fieldManager(namespace, name);
     for (Node n : client.nodes().list().getItems()) {
       if (managers(n).contains(manager)) {
@@ -35,7 +35,7 @@ final class EdgeCleanup {
    * Removes the labels of every Edge ModelDeployment that no longer exists, in the watched
    * namespaces (all when {@code namespaces} is empty).
    */
-  static void sweep(KubernetesClient client, Set<String> namespaces) {
+  public static void sweep(KubernetesClient client, Set<String> namespaces) {
     for (Node n : client.nodes().list().getItems()) {
       for (String manager : managers(n)) {
         String[] id = manager.substring(EdgeObjects.FIELD_MANAGER_PREFIX.length()).split("/", 2);
