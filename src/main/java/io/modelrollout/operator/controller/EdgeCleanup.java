@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.resources.EdgeObjects;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,16 +39,27 @@ public final class EdgeCleanup {
    * namespaces (all when {@code namespaces} is empty).
    */
   public static void sweep(KubernetesClient client, Set<String> namespaces) {
+    Map<String, Set<String>> existing = new HashMap<>();
     for (Node n : client.nodes().list().getItems()) {
       for (String manager : managers(n)) {
         String[] id = manager.substring(EdgeObjects.FIELD_MANAGER_PREFIX.length()).split("/", 2);
         if (id.length != 2 || (!namespaces.isEmpty() && !namespaces.contains(id[0]))) {
           continue;
         }
-        boolean exists =
-            client.resources(ModelDeployment.class).inNamespace(id[0]).withName(id[1]).get()
-                != null;
-        if (!exists) {
+        // list, not get: the operator may list ModelDeployments, not get them by name
+        Set<String> names =
+            existing.computeIfAbsent(
+                id[0],
+                ns ->
+                    client
+                        .resources(ModelDeployment.class)
+                        .inNamespace(ns)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .map(md -> md.getMetadata().getName())
+                        .collect(Collectors.toSet()));
+        if (!names.contains(id[1])) {
           clear(client, n.getMetadata().getName(), manager);
         }
       }
@@ -60,7 +74,7 @@ public final class EdgeCleanup {
     return entries.stream()
         .map(ManagedFieldsEntry::getManager)
         .filter(m -> m != null && m.startsWith(EdgeObjects.FIELD_MANAGER_PREFIX))
-        .collect(java.util.stream.Collectors.toSet());
+        .collect(Collectors.toSet());
   }
 
   private static void clear(KubernetesClient client, String node, String manager) {

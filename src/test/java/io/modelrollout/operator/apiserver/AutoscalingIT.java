@@ -70,7 +70,9 @@ class AutoscalingIT {
               assertThat(m.getResource().getTarget().getAverageUtilization()).isEqualTo(80);
             });
     assertThat(hpa.getSpec().getBehavior()).isNull();
-    assertThat(deployment(r1).getSpec().getReplicas()).as("spec.replicas is the first size").isEqualTo(3);
+    assertThat(deployment(r1).getSpec().getReplicas())
+        .as("spec.replicas is the first size")
+        .isEqualTo(3);
 
     // the autoscaler scales stable out to 10; the operator keeps it
     client.apps().deployments().inNamespace(ns).withName("ranker-" + r1).scale(10);
@@ -83,9 +85,10 @@ class AutoscalingIT {
     ModelDeployment scaled =
         scenario.awaitMd(
             "ranker",
-            m -> m.getStatus().autoscaling != null
-                && Integer.valueOf(10).equals(m.getStatus().autoscaling.currentReplicas)
-                && m.getStatus().stable.readyReplicas == 10);
+            m ->
+                m.getStatus().autoscaling != null
+                    && Integer.valueOf(10).equals(m.getStatus().autoscaling.currentReplicas)
+                    && m.getStatus().stable.readyReplicas == 10);
     assertThat(scaled.getStatus().autoscaling.target).isEqualTo("ranker-" + r1);
     assertThat(deployment(r1).getSpec().getReplicas()).isEqualTo(10);
 
@@ -105,14 +108,18 @@ class AutoscalingIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> deployment(r2).getSpec().getReplicas() == 3);
     assertThat(deployment(r1).getSpec().getReplicas()).isEqualTo(15);
 
-    scenario.patch("ranker", "{\"metadata\":{\"annotations\":{\"modelrollout.io/action\":\"promote\"}}}");
+    scenario.patch(
+        "ranker", "{\"metadata\":{\"annotations\":{\"modelrollout.io/action\":\"promote\"}}}");
     ModelDeployment done =
         scenario.awaitMd(
             "ranker",
             m -> m.getStatus().canary == null && "2.0.0".equals(m.getStatus().stable.version));
     assertThat(deployment(r2).getSpec().getReplicas()).isEqualTo(15);
     assertThat(hpa().getSpec().getScaleTargetRef().getName()).isEqualTo("ranker-" + r2);
-    assertThat(hpa().getSpec().getBehavior()).isNull();
+    var behavior = hpa().getSpec().getBehavior();
+    assertThat(behavior == null ? null : behavior.getScaleDown().getSelectPolicy())
+        .as("scale-down allowed again (the API server may have defaulted the rest)")
+        .isNotEqualTo("Disabled");
     assertThat(done.getStatus().autoscaling.target).isEqualTo("ranker-" + r2);
     assertThat(done.getStatus().autoscaling.scaleDownDisabled).isNull();
     await().atMost(Duration.ofSeconds(20)).until(() -> deployment(r1) == null);
@@ -124,7 +131,13 @@ class AutoscalingIT {
   }
 
   private HorizontalPodAutoscaler hpa() {
-    return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("ranker").get();
+    return client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace(ns)
+        .withName("ranker")
+        .get();
   }
 
   private Deployment deployment(String revision) {

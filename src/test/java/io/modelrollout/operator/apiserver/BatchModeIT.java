@@ -32,9 +32,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Batch mode on the real API server: the CronJob, the validation Job and the kept job templates
- * the operator writes, the switch between runs (suspend, wait for the active run, update, resume),
- * a failed validation with the pod's exit code in status, and the rollback action. The CronJob and
+ * Batch mode on the real API server: the CronJob, the validation Job and the kept job templates the
+ * operator writes, the switch between runs (suspend, wait for the active run, update, resume), a
+ * failed validation with the pod's exit code in status, and the rollback action. The CronJob and
  * Job controllers do not run here: {@link FakeJobs} starts runs and finishes Jobs.
  */
 class BatchModeIT {
@@ -50,8 +50,7 @@ class BatchModeIT {
     client = scenario.client;
     ns = scenario.ns;
     jobs = new FakeJobs(client, ns);
-    RolloutPolicy p =
-        Fixtures.canaryPolicy(ns, "validated", 1, CanaryStep.analysis("accuracy"));
+    RolloutPolicy p = Fixtures.canaryPolicy(ns, "validated", 1, CanaryStep.analysis("accuracy"));
     GateSpec g = Fixtures.gate("accuracy", "batch_accuracy{version=\"{{version}}\"}", 1.0);
     g.max = null;
     g.min = 0.9;
@@ -120,7 +119,9 @@ class BatchModeIT {
     assertThat(venv.get("MODEL_OUTPUT_URI").getValue())
         .isEqualTo("s3://scores/fraud/2.0.0/validation-" + r2);
     assertThat(venv.get("MODEL_RUN_KIND").getValue()).isEqualTo("validation");
-    assertThat(v.getSpec().getActiveDeadlineSeconds()).as("batch.activeDeadlineSeconds").isEqualTo(3600L);
+    assertThat(v.getSpec().getActiveDeadlineSeconds())
+        .as("batch.activeDeadlineSeconds")
+        .isEqualTo(3600L);
     assertThat(v.getMetadata().getLabels()).containsEntry("modelrollout.io/job-kind", "validation");
     assertThat(scenario.md("scorer").getStatus().phase).isEqualTo(Phase.Progressing);
     assertThat(cron().getMetadata().getLabels()).containsEntry("modelrollout.io/revision", r1);
@@ -129,8 +130,9 @@ class BatchModeIT {
     ModelDeployment waiting =
         scenario.awaitMd(
             "scorer",
-            m -> m.getStatus().batch.switching != null
-                && m.getStatus().batch.switching.contains("waiting for run scorer-29000001"));
+            m ->
+                m.getStatus().batch.switching != null
+                    && m.getStatus().batch.switching.contains("waiting for run scorer-29000001"));
     assertThat(waiting.getStatus().batch.validation.outcome).isEqualTo(Outcome.Succeeded);
     assertThat(metrics.queries()).contains("batch_accuracy{version=\"2.0.0\"}");
     assertThat(cron().getSpec().getSuspend()).isTrue();
@@ -144,7 +146,14 @@ class BatchModeIT {
     assertThat(cron().getSpec().getSuspend()).isFalse();
     assertThat(cron().getMetadata().getLabels()).containsEntry("modelrollout.io/revision", r2);
     assertThat(
-            env(cron().getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0))
+            env(cron()
+                    .getSpec()
+                    .getJobTemplate()
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0))
                 .get("MODEL_OUTPUT_URI")
                 .getValue())
         .isEqualTo("s3://scores/fraud/2.0.0/$(MODEL_RUN_ID)");
@@ -175,13 +184,22 @@ class BatchModeIT {
     ModelDeployment back =
         scenario.awaitMd(
             "scorer",
-            m -> "1.0.0".equals(m.getStatus().stable.version) && m.getStatus().batch.switching == null);
+            m ->
+                "1.0.0".equals(m.getStatus().stable.version)
+                    && m.getStatus().batch.switching == null);
     assertThat(back.getStatus().phase).isEqualTo(Phase.RolledBack);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> r1.equals(cron().getMetadata().getLabels().get("modelrollout.io/revision")));
     assertThat(
-            env(cron().getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0))
+            env(cron()
+                    .getSpec()
+                    .getJobTemplate()
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0))
                 .get("MODEL_VERSION")
                 .getValue())
         .isEqualTo("1.0.0");
@@ -212,7 +230,9 @@ class BatchModeIT {
         .as("the CronJob was not touched")
         .isEqualTo(cronVersion);
     assertThat(jobs.get(validation)).as("kept for its logs").isNotNull();
-    await().atMost(Duration.ofSeconds(10)).until(() -> !scenario.events("ValidationFailed").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !scenario.events("ValidationFailed").isEmpty());
     assertThat(scenario.events("RolledBack")).singleElement();
   }
 

@@ -58,9 +58,16 @@ class EdgeModeIT {
     client
         .nodes()
         .withName(nodes.get(4))
-        .edit(n -> new NodeBuilder(n).editMetadata().addToLabels(KEY, "hand-made").endMetadata().build());
+        .edit(
+            n ->
+                new NodeBuilder(n)
+                    .editMetadata()
+                    .addToLabels(KEY, "hand-made")
+                    .endMetadata()
+                    .build());
     client
-        .resource(Fixtures.canaryPolicy(ns, "by-node", 1, CanaryStep.nodes(50), CanaryStep.pause(null)))
+        .resource(
+            Fixtures.canaryPolicy(ns, "by-node", 1, CanaryStep.nodes(50), CanaryStep.pause(null)))
         .create();
     client.resource(edge()).create();
   }
@@ -136,12 +143,17 @@ class EdgeModeIT {
     assertThat(pod.getNodeSelector()).containsEntry("fleet", ns);
     assertThat(pod.getTolerations()).anySatisfy(t -> assertThat(t.getKey()).isEqualTo("edge"));
     var terms =
-        pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+        pod.getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
             .getNodeSelectorTerms();
-    assertThat(terms).singleElement().satisfies(term -> {
-      assertThat(term.getMatchExpressions().get(0).getKey()).isEqualTo(KEY);
-      assertThat(term.getMatchExpressions().get(0).getValues()).containsExactly(r1);
-    });
+    assertThat(terms)
+        .singleElement()
+        .satisfies(
+            term -> {
+              assertThat(term.getMatchExpressions().get(0).getKey()).isEqualTo(KEY);
+              assertThat(term.getMatchExpressions().get(0).getValues()).containsExactly(r1);
+            });
     assertThat(labels()).containsEntry(nodes.get(4), "hand-made");
     for (int i : List.of(0, 1, 2, 3, 5)) {
       assertThat(labels()).containsEntry(nodes.get(i), r1);
@@ -152,21 +164,26 @@ class EdgeModeIT {
 
     scenario.patch("kiosk", "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
     String r2 = RevisionHash.of(scenario.md("kiosk").getSpec());
-    ModelDeployment half =
-        scenario.awaitMd("kiosk", m -> m.getStatus().phase == Phase.Paused);
+    ModelDeployment half = scenario.awaitMd("kiosk", m -> m.getStatus().phase == Phase.Paused);
     assertThat(half.getStatus().currentStep).isEqualTo("pause until promoted");
     List<String> on2 = on(r2);
-    assertThat(on2).as("50%% of 6 nodes; the NotReady and the foreign one are not taken").hasSize(3);
-    assertThat(on2.stream().map(n -> client.nodes().withName(n).get().getMetadata().getLabels().get("hw")))
+    assertThat(on2)
+        .as("50%% of 6 nodes; the NotReady and the foreign one are not taken")
+        .hasSize(3);
+    assertThat(
+            on2.stream()
+                .map(n -> client.nodes().withName(n).get().getMetadata().getLabels().get("hw")))
         .as("one of each hardware class")
         .containsExactlyInAnyOrder("a", "b", "c");
     assertThat(half.getStatus().edge.nodes.updated).isEqualTo(3);
     assertThat(half.getStatus().canary.readyReplicas).isEqualTo(3);
 
-    scenario.patch("kiosk", "{\"metadata\":{\"annotations\":{\"modelrollout.io/action\":\"promote\"}}}");
+    scenario.patch(
+        "kiosk", "{\"metadata\":{\"annotations\":{\"modelrollout.io/action\":\"promote\"}}}");
     ModelDeployment done =
         scenario.awaitMd(
-            "kiosk", m -> "2.0.0".equals(m.getStatus().stable.version) && m.getStatus().canary == null);
+            "kiosk",
+            m -> "2.0.0".equals(m.getStatus().stable.version) && m.getStatus().canary == null);
     assertThat(on(r2)).hasSize(4);
     assertThat(labels()).containsEntry(nodes.get(5), r1);
     assertThat(done.getStatus().phase).isEqualTo(Phase.Healthy);
@@ -198,7 +215,10 @@ class EdgeModeIT {
   }
 
   private List<String> on(String revision) {
-    return labels().entrySet().stream().filter(e -> revision.equals(e.getValue())).map(Map.Entry::getKey).toList();
+    return labels().entrySet().stream()
+        .filter(e -> revision.equals(e.getValue()))
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
   private DaemonSet daemonSet(String revision) {

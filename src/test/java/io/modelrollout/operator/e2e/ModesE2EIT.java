@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
@@ -24,7 +23,6 @@ import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.RolloutPolicy;
 import io.modelrollout.operator.install.OperatorProcess;
-import io.modelrollout.operator.resources.RevisionHash;
 import io.modelrollout.operator.testing.ExternalMetricsServer;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.TestCluster;
@@ -99,7 +97,8 @@ class ModesE2EIT extends E2EBase {
     md.getSpec().batch.validation.deadline = "15s";
     admin.resource(md).create();
     awaitMd(ns, "scorer", Duration.ofSeconds(60), m -> m.getStatus().phase == Phase.Healthy);
-    assertThat(cron(ns).getMetadata().getLabels()).containsEntry("modelrollout.io/version", "1.0.0");
+    assertThat(cron(ns).getMetadata().getLabels())
+        .containsEntry("modelrollout.io/version", "1.0.0");
 
     // a validated version: the Job's pod completes (KWOK), its metric passes, the CronJob switches
     errors("scorer", "2.0.0", 0); // (the exporter's per-version series; accuracy below)
@@ -113,7 +112,8 @@ class ModesE2EIT extends E2EBase {
             m -> "2.0.0".equals(m.getStatus().stable.version) && m.getStatus().canary == null);
     assertThat(v2.getStatus().batch.validation.outcome).isEqualTo(BatchStatus.Outcome.Succeeded);
     assertThat(v2.getStatus().history.get(0).reason).contains("succeeded");
-    assertThat(cron(ns).getMetadata().getLabels()).containsEntry("modelrollout.io/version", "2.0.0");
+    assertThat(cron(ns).getMetadata().getLabels())
+        .containsEntry("modelrollout.io/version", "2.0.0");
     assertThat(cron(ns).getSpec().getSuspend()).isFalse();
     assertThat(events(ns, "ValidationSucceeded")).hasSize(1);
 
@@ -124,8 +124,9 @@ class ModesE2EIT extends E2EBase {
             ns,
             "scorer",
             Duration.ofSeconds(60),
-            m -> m.getStatus().batch.runs.stream()
-                .anyMatch(r -> r.outcome == BatchStatus.Outcome.Succeeded));
+            m ->
+                m.getStatus().batch.runs.stream()
+                    .anyMatch(r -> r.outcome == BatchStatus.Outcome.Succeeded));
     assertThat(ran.getStatus().batch.runs.get(0).version).isEqualTo("2.0.0");
     assertThat(ran.getStatus().batch.runs.get(0).output)
         .isEqualTo("s3://scores/scorer/2.0.0/scorer-manual-1");
@@ -198,8 +199,11 @@ class ModesE2EIT extends E2EBase {
       md.getSpec().edge.maxUnavailableNodes = 3;
       admin.resource(md).create();
       ModelDeployment v1 =
-          awaitMd(ns, "kiosk", Duration.ofSeconds(90), m -> m.getStatus().phase == Phase.Healthy
-              && m.getStatus().edge.nodes.ready == 8);
+          awaitMd(
+              ns,
+              "kiosk",
+              Duration.ofSeconds(90),
+              m -> m.getStatus().phase == Phase.Healthy && m.getStatus().edge.nodes.ready == 8);
       String r1 = v1.getStatus().stable.revision;
       assertThat(v1.getStatus().edge.nodes.skipped).isEqualTo(2);
       String key = "modelrollout.io/kiosk-revision";
@@ -209,11 +213,17 @@ class ModesE2EIT extends E2EBase {
               Map<String, Long> perNode =
                   admin.pods().inNamespace(ns).list().getItems().stream()
                       .filter(x -> x.getSpec().getNodeName() != null)
-                      .collect(Collectors.groupingBy(x -> x.getSpec().getNodeName(), Collectors.counting()));
-              perNode.forEach((n, c) -> { if (c > 1) crowded.add(n + "=" + c); });
+                      .collect(
+                          Collectors.groupingBy(
+                              x -> x.getSpec().getNodeName(), Collectors.counting()));
+              perNode.forEach(
+                  (n, c) -> {
+                    if (c > 1) crowded.add(n + "=" + c);
+                  });
               var st = md(ns, "kiosk").getStatus();
               if (st.canary != null && st.currentStep != null) {
-                maxOnV2.merge(st.currentStep, labeled(nodes, key, st.canary.revision).size(), Math::max);
+                maxOnV2.merge(
+                    st.currentStep, labeled(nodes, key, st.canary.revision).size(), Math::max);
               }
             } catch (RuntimeException e) {
               // the next sample
@@ -244,7 +254,13 @@ class ModesE2EIT extends E2EBase {
       admin
           .nodes()
           .withName(nodes.get(8))
-          .edit(n -> new NodeBuilder(n).editMetadata().addToAnnotations("kwok.x-k8s.io/node", "fake").endMetadata().build());
+          .edit(
+              n ->
+                  new NodeBuilder(n)
+                      .editMetadata()
+                      .addToAnnotations("kwok.x-k8s.io/node", "fake")
+                      .endMetadata()
+                      .build());
       awaitMd(ns, "kiosk", Duration.ofSeconds(90), m -> m.getStatus().edge.nodes.ready == 9);
       assertThat(labeled(nodes, key, r2)).contains(nodes.get(8));
 
@@ -252,7 +268,8 @@ class ModesE2EIT extends E2EBase {
       errors("kiosk", "3.0.0", 0.5);
       version(ns, "kiosk", "3.0.0");
       ModelDeployment back =
-          awaitMd(ns, "kiosk", Duration.ofSeconds(90), m -> m.getStatus().phase == Phase.RolledBack);
+          awaitMd(
+              ns, "kiosk", Duration.ofSeconds(90), m -> m.getStatus().phase == Phase.RolledBack);
       String r3 = back.getStatus().failedRevision;
       assertThat(back.getStatus().history.get(0).reason).contains("gate errors failed");
       await()
@@ -272,8 +289,7 @@ class ModesE2EIT extends E2EBase {
     }
     E2EReport.scenario(
         "edge: 10% -> 50% -> 100% over KWOK nodes (2 NotReady), a node back, a rollback",
-        t0,
-        operator.peakRssMiB());
+        t0, operator.peakRssMiB());
   }
 
   // --- Autoscaling ---
@@ -300,10 +316,11 @@ class ModesE2EIT extends E2EBase {
             ns,
             "ranker",
             Duration.ofSeconds(90),
-            m -> m.getStatus().phase == Phase.Healthy
-                && m.getStatus().autoscaling != null
-                && Integer.valueOf(6).equals(m.getStatus().autoscaling.currentReplicas)
-                && m.getStatus().stable.readyReplicas == 6);
+            m ->
+                m.getStatus().phase == Phase.Healthy
+                    && m.getStatus().autoscaling != null
+                    && Integer.valueOf(6).equals(m.getStatus().autoscaling.currentReplicas)
+                    && m.getStatus().stable.readyReplicas == 6);
     String r1 = scaled.getStatus().stable.revision;
 
     version(ns, "ranker", "2.0.0");
@@ -352,9 +369,10 @@ class ModesE2EIT extends E2EBase {
             ns,
             "search",
             Duration.ofSeconds(90),
-            m -> Integer.valueOf(4).equals(md(ns, "search").getSpec().replicas)
-                && m.getStatus().replicas != null
-                && m.getStatus().replicas == 4);
+            m ->
+                Integer.valueOf(4).equals(md(ns, "search").getSpec().replicas)
+                    && m.getStatus().replicas != null
+                    && m.getStatus().replicas == 4);
     assertThat(deployment(ns, "search-" + four.getStatus().stable.revision).getSpec().getReplicas())
         .isEqualTo(4);
     E2EReport.scenario(

@@ -59,7 +59,8 @@ final class Operators {
                   .withNewMetadata()
                   .withName(FULLNAME + "-edge-nodes-" + name)
                   .endMetadata()
-                  .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", FULLNAME + "-edge-nodes")
+                  .withNewRoleRef(
+                      "rbac.authorization.k8s.io", "ClusterRole", FULLNAME + "-edge-nodes")
                   .addNewSubject()
                   .withKind("ServiceAccount")
                   .withName(name)

@@ -219,9 +219,7 @@ class ChartTest {
         .containsEntry("MRO_EDGE_ENABLED", "false");
     assertThat(ofKind(off, "ClusterRole")).as("no node access by default").hasSize(1);
     // with watched namespaces too: nodes are not namespaced
-    var on =
-        objects(
-            template(NS, Map.of("edge.enabled", true, "watchNamespaces[0]", "fleet-a")));
+    var on = objects(template(NS, Map.of("edge.enabled", true, "watchNamespaces[0]", "fleet-a")));
     assertThat(env(container(ofKind(on, "Deployment").get(0))))
         .containsEntry("MRO_EDGE_ENABLED", "true");
     var role = ofKind(on, "ClusterRole").get(0);
@@ -232,9 +230,12 @@ class ChartTest {
     assertThat(ofKind(on, "ClusterRoleBinding"))
         .singleElement()
         .satisfies(
-            b -> assertThat((String) at(b, "subjects", 0, "name"))
-                .isEqualTo("mro-model-rollout-operator"));
-    assertThat(ofKind(on, "Role")).singleElement().satisfies(r -> assertThat((List<?>) r.get("rules")).isEqualTo(RULES));
+            b ->
+                assertThat((String) at(b, "subjects", 0, "name"))
+                    .isEqualTo("mro-model-rollout-operator"));
+    assertThat(ofKind(on, "Role"))
+        .singleElement()
+        .satisfies(r -> assertThat((List<?>) r.get("rules")).isEqualTo(RULES));
   }
 
   @Test

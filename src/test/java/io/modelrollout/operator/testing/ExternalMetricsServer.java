@@ -91,7 +91,8 @@ public final class ExternalMetricsServer implements AutoCloseable {
                 .withSubsets(
                     new EndpointSubsetBuilder()
                         .withAddresses(new EndpointAddressBuilder().withIp(ip).build())
-                        .withPorts(new EndpointPortBuilder().withName("https").withPort(port).build())
+                        .withPorts(
+                            new EndpointPortBuilder().withName("https").withPort(port).build())
                         .build())
                 .build())
         .forceConflicts()
@@ -128,13 +129,18 @@ public final class ExternalMetricsServer implements AutoCloseable {
                     Map.of(
                         "spec",
                         Map.of(
-                            "group", "external.metrics.k8s.io",
-                            "version", "v1beta1",
-                            "insecureSkipTLSVerify", true,
-                            "groupPriorityMinimum", 100,
-                            "versionPriority", 100,
+                            "group",
+                            "external.metrics.k8s.io",
+                            "version",
+                            "v1beta1",
+                            "insecureSkipTLSVerify",
+                            true,
+                            "groupPriorityMinimum",
+                            100,
+                            "versionPriority",
+                            100,
                             "service",
-                                Map.of("namespace", namespace, "name", name, "port", 443))))
+                            Map.of("namespace", namespace, "name", name, "port", 443))))
                 .build())
         .forceConflicts()
         .serverSideApply();

@@ -66,7 +66,8 @@ public final class FakeDaemonSetController implements AutoCloseable {
       }
       for (Pod p : pods) { // the garbage collector, for a deleted DaemonSet
         String owner = p.getMetadata().getLabels().get("fake-daemonset");
-        if (owner != null && sets.stream().noneMatch(d -> d.getMetadata().getName().equals(owner))) {
+        if (owner != null
+            && sets.stream().noneMatch(d -> d.getMetadata().getName().equals(owner))) {
           client.resource(p).withGracePeriod(0).delete();
         }
       }
@@ -122,8 +123,7 @@ public final class FakeDaemonSetController implements AutoCloseable {
     var affinity = spec.getAffinity();
     if (affinity == null
         || affinity.getNodeAffinity() == null
-        || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-            == null) {
+        || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
       return true;
     }
     for (NodeSelectorTerm term :
