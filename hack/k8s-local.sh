@@ -10,7 +10,8 @@
 #   restart kube-apiserver|etcd - stop one component and start it again with its data (fault tests)
 #
 # Settings: K8S_RUN (run directory), APISERVER_PORT, ETCD_PORT, ETCD_PEER_PORT, KCM_PORT,
-# SCHED_PORT; AUDIT=1 writes an audit log of every write to $K8S_RUN/logs/audit.log;
+# SCHED_PORT; AUDIT=1 writes an audit log of every write to $K8S_RUN/logs/audit.log (AUDIT=2:
+# of every request);
 # SERVICE_CIDR (default 10.0.0.0/16), KWOK_NODES (default 1) and KWOK_NODE_PODS (default 1000)
 # size the cluster; CLIENT_QPS (default 50) is the controller manager's and scheduler's client rate.
 # kube-apiserver reaches aggregated APIs at their Service's endpoints (--enable-aggregator-routing):
@@ -257,14 +258,16 @@ start_etcd() {
 
 start_apiserver() {
   local audit=()
-  if [[ ${AUDIT:-0} == 1 ]]; then
-    cat >"$RUN/audit-policy.yaml" <<'POLICY'
+  if [[ ${AUDIT:-0} != 0 ]]; then
+    local reads="  - level: None
+    verbs: [get, list, watch]"
+    [[ $AUDIT == 2 ]] && reads="" # reads too (benchmarks count them)
+    cat >"$RUN/audit-policy.yaml" <<POLICY
 apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: [RequestReceived]
 rules:
-  - level: None
-    verbs: [get, list, watch]
+$reads
   - level: Metadata
 POLICY
     audit=(--audit-policy-file="$RUN/audit-policy.yaml" --audit-log-path="$RUN/logs/audit.log"

@@ -61,7 +61,25 @@ public class GateMeasurer {
               targets.timeout(g),
               () -> runner.measureOne(g, vars, x -> targets.target(x, ns, ctx.getClient()))));
     }
-    return s.withMeasurements(queue.collect(id, jobs));
+    Map<String, io.modelrollout.operator.analysis.Measurement> ready = queue.collect(id, jobs);
+    recordLag(st, due, ready.keySet());
+    return s.withMeasurements(ready);
+  }
+
+  /** How late each taken measurement is against its gate's due time. */
+  private void recordLag(
+      ModelDeploymentStatus st, List<GateSpec> due, java.util.Set<String> taken) {
+    if (taken.isEmpty() || st.stepStartedAt == null) {
+      return;
+    }
+    java.time.Instant started = java.time.Instant.parse(st.stepStartedAt);
+    java.time.Instant now = java.time.Instant.now();
+    for (GateSpec g : due) {
+      if (taken.contains(g.name)) {
+        GateSchedule.nextDue(g, GateSchedule.find(st.gates, g.name), started)
+            .ifPresent(t -> metrics.gateLag(java.time.Duration.between(t, now)));
+      }
+    }
   }
 
   /** Forgets the measurements of a ModelDeployment that is gone. */

@@ -35,6 +35,7 @@ public class OperatorRunner {
   private final String leaseName;
   private final Optional<String> leaseNamespace;
   private final int threads;
+  private final java.time.Duration resync;
   private volatile Operator operator;
   private final LeaderElection election = new LeaderElection();
   private volatile ModelDeploymentReconciler reconciler;
@@ -51,7 +52,9 @@ public class OperatorRunner {
       @ConfigProperty(name = "modelrollout.leader-election.lease-name") String leaseName,
       @ConfigProperty(name = "modelrollout.leader-election.lease-namespace")
           Optional<String> leaseNamespace,
-      @ConfigProperty(name = "modelrollout.reconcile-threads", defaultValue = "10") int threads) {
+      @ConfigProperty(name = "modelrollout.reconcile-threads", defaultValue = "10") int threads,
+      @ConfigProperty(name = "modelrollout.resync-interval", defaultValue = "5m")
+          java.time.Duration resync) {
     this.client = client;
     this.registry = registry;
     this.clock = clock;
@@ -63,6 +66,7 @@ public class OperatorRunner {
     this.leaseName = leaseName;
     this.leaseNamespace = leaseNamespace;
     this.threads = threads;
+    this.resync = resync;
   }
 
   void start(@Observes StartupEvent event) {
@@ -90,6 +94,7 @@ public class OperatorRunner {
           if (!watched.isEmpty()) {
             c.settingNamespaces(watched);
           }
+          c.withReconciliationMaxInterval(resync);
         });
     LOG.infof(
         "starting the ModelDeployment controller (namespaces: %s, leader election: %s, default Prometheus: %s)",

@@ -31,22 +31,27 @@ public final class FullCluster {
   public final Installation chart;
   private final List<String> env;
 
-  private FullCluster() throws Exception {
+  private FullCluster(Map<String, String> sizing) throws Exception {
     run =
         TestCluster.projectDir()
             .resolve("target/e2e/k8s-" + UUID.randomUUID().toString().substring(0, 6));
     Files.createDirectories(run);
-    env =
-        List.of(
-            "K8S_RUN=" + run,
-            "APISERVER_PORT=" + freePort(),
-            "ETCD_PORT=" + freePort(),
-            "ETCD_PEER_PORT=" + freePort(),
-            "KCM_PORT=" + freePort(),
-            "SCHED_PORT=" + freePort(),
-            "AUDIT=1",
-            "KWOK_NODES=2",
-            "MRO_CACHE=" + TestCluster.binDir().getParent().getParent().getParent());
+    List<String> e =
+        new ArrayList<>(
+            List.of(
+                "K8S_RUN=" + run,
+                "APISERVER_PORT=" + freePort(),
+                "ETCD_PORT=" + freePort(),
+                "ETCD_PEER_PORT=" + freePort(),
+                "KCM_PORT=" + freePort(),
+                "SCHED_PORT=" + freePort(),
+                "MRO_CACHE=" + TestCluster.binDir().getParent().getParent().getParent()));
+    Map<String, String> all = new java.util.LinkedHashMap<>();
+    all.put("AUDIT", "1");
+    all.put("KWOK_NODES", "2");
+    all.putAll(sizing);
+    all.forEach((k, v) -> e.add(k + "=" + v));
+    env = List.copyOf(e);
     script("up");
     kubeconfig = run.resolve("admin.kubeconfig");
     Runtime.getRuntime().addShutdownHook(new Thread(this::down));
@@ -85,13 +90,21 @@ public final class FullCluster {
 
   public static synchronized FullCluster get() {
     if (instance == null) {
-      try {
-        instance = new FullCluster();
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot start the full local control plane", e);
-      }
+      instance = start(Map.of());
     }
     return instance;
+  }
+
+  /**
+   * A cluster of its own, sized by hack/k8s-local.sh settings (KWOK_NODES, KWOK_NODE_PODS,
+   * CLIENT_QPS, SERVICE_CIDR, AUDIT), stopped when the JVM exits.
+   */
+  public static FullCluster start(Map<String, String> sizing) {
+    try {
+      return new FullCluster(sizing);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the full local control plane", e);
+    }
   }
 
   public KubernetesClient admin() {

@@ -18,8 +18,8 @@ import java.util.Map;
  * full cluster, configured as the chart configures it and authenticated as a ServiceAccount that
  * has exactly the chart's permissions.
  */
-final class Operators {
-  static final String FULLNAME = Chart.RELEASE + "-model-rollout-operator";
+public final class Operators {
+  public static final String FULLNAME = Chart.RELEASE + "-model-rollout-operator";
 
   private Operators() {}
 
@@ -93,6 +93,17 @@ final class Operators {
    */
   static OperatorProcess start(FullCluster c, String account, String name, Map<String, String> env)
       throws Exception {
+    return start(c, account, name, env, java.util.List.of("-Xmx256m"));
+  }
+
+  /** The same with these JVM flags. */
+  public static OperatorProcess start(
+      FullCluster c,
+      String account,
+      String name,
+      Map<String, String> env,
+      java.util.List<String> jvm)
+      throws Exception {
     Path dir = TestCluster.projectDir().resolve("target/e2e/operators");
     Files.createDirectories(dir);
     String sa = account == null ? c.chart.serviceAccount : account;
@@ -102,7 +113,7 @@ final class Operators {
     all.put("HOSTNAME", name);
     all.putAll(env);
     OperatorProcess p =
-        OperatorProcess.jar(all, dir.resolve(name + "-" + System.nanoTime() + ".log"));
+        OperatorProcess.jar(all, dir.resolve(name + "-" + System.nanoTime() + ".log"), jvm);
     p.awaitReady(Duration.ofSeconds(60));
     return p;
   }

@@ -29,6 +29,12 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** {@code java -jar quarkus-run.jar} with {@code env} (and nothing of this JVM's kubeconfig). */
   public static OperatorProcess jar(Map<String, String> env, Path log) throws IOException {
+    return jar(env, log, List.of("-Xmx256m"));
+  }
+
+  /** The same with these JVM flags (e.g. the image's). */
+  public static OperatorProcess jar(Map<String, String> env, Path log, List<String> jvm)
+      throws IOException {
     int port = freePort();
     String jar =
         System.getProperty(
@@ -37,12 +43,12 @@ public final class OperatorProcess implements AutoCloseable {
     if (!Files.exists(Path.of(jar))) {
       throw new IllegalStateException(jar + " is missing: run ./mvnw package first");
     }
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-jar",
-            jar);
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvm);
+    cmd.add("-jar");
+    cmd.add(jar);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("KUBECONFIG");
     pb.environment().putAll(env);
     pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
