@@ -192,6 +192,9 @@ final class BatchRun extends ModeRun {
     if (!atSwitch) {
       bs.switching = n.done() || b.cron() == null ? null : n.waiting();
     }
+    if (n.writes()) {
+      deadlines.add(now); // see what the write did (the soonest requeue)
+    }
     ModeIntent.CronTarget cron = new ModeIntent.CronTarget(n.revision(), n.version(), n.suspend());
     ValidationRun v = bs.validation;
     ModeIntent.ValidationJob job = null;

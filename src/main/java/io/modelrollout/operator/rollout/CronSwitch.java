@@ -15,7 +15,18 @@ final class CronSwitch {
    * @param done the CronJob runs the target as it should (suspended only if the user asks)
    * @param waiting what the switch waits for, in words, or null
    */
-  record Next(String revision, String version, boolean suspend, boolean done, String waiting) {}
+  record Next(String revision, String version, boolean suspend, boolean done, String waiting) {
+    /**
+     * Applying this changes the CronJob and the switch goes on only once that is seen: the
+     * operator's own write wakes no reconcile, so the engine looks again soon. Waiting for a run is
+     * not one: the Job's end is an event.
+     */
+    boolean writes() {
+      return !done && (waiting == null || !waiting.startsWith(WAITING_FOR_RUN));
+    }
+  }
+
+  static final String WAITING_FOR_RUN = "waiting for run ";
 
   static Next next(BatchObserved.Cron cron, String revision, String version, boolean userSuspend) {
     if (cron == null) {
@@ -39,7 +50,7 @@ final class CronSwitch {
           cron.version(),
           true,
           false,
-          "waiting for run "
+          WAITING_FOR_RUN
               + String.join(", ", cron.active())
               + " of version "
               + cron.version()

@@ -75,8 +75,8 @@ class EdgeModeIT {
   @AfterEach
   void tearDown() {
     daemons.close();
+    nodes.forEach(n -> client.nodes().withName(n).delete()); // before the client closes
     scenario.close();
-    nodes.forEach(n -> client.nodes().withName(n).delete());
   }
 
   private ModelDeployment edge() {

@@ -80,12 +80,20 @@ class BatchEngineTest {
     st = w.step().decision().status();
     assertThat(st.batch.validation.outcome).isEqualTo(Outcome.Succeeded);
     assertThat(st.currentStep).isEqualTo("analysis accuracy");
-    st = w.step().decision().status();
+    d = w.step();
+    st = d.decision().status();
     assertThat(w.measured).contains("accuracy");
     assertThat(st.currentStep).isEqualTo("switch the CronJob");
     assertThat(w.cron.suspended).as("suspended: run %s is active", run.name).isTrue();
     assertThat(w.cron.revision).isEqualTo(V1);
-    st = w.settle().decision().status();
+    assertThat(d.decision().requeueAfter())
+        .as("its own write wakes no reconcile: it looks again at once")
+        .isEqualTo(Duration.ofSeconds(1));
+    d = w.settle();
+    st = d.decision().status();
+    assertThat(d.decision().requeueAfter())
+        .as("the run's end is an event")
+        .isNotEqualTo(Duration.ofSeconds(1));
     assertThat(st.batch.switching)
         .contains("waiting for run " + run.name + " of version 1.0.0 to finish");
     assertThat(st.conditions)
@@ -94,9 +102,11 @@ class BatchEngineTest {
 
     w.advance(Duration.ofMinutes(10));
     w.finish(run, true);
-    st = w.step().decision().status();
+    d = w.step();
+    st = d.decision().status();
     assertThat(w.cron.revision).isEqualTo(V2);
     assertThat(w.cron.suspended).isFalse();
+    assertThat(d.decision().requeueAfter()).isEqualTo(Duration.ofSeconds(1));
     assertThat(st.canary).as("in service once the CronJob is seen to run it").isNotNull();
     st = w.step().decision().status();
     assertThat(w.cronRevisions).containsExactly(V2);
