@@ -179,8 +179,9 @@ class ModesE2EIT extends E2EBase {
               1,
               CanaryStep.nodes(10),
               CanaryStep.analysis("errors"),
+              CanaryStep.pause("3s"), // KWOK readies a node at once: the pauses are sampled
               CanaryStep.nodes(50),
-              CanaryStep.pause("2s"));
+              CanaryStep.pause("4s"));
       GateSpec g = Fixtures.gate("errors", ERRORS, 0.01);
       g.count = 1;
       p.getSpec().gates.add(g);
@@ -242,25 +243,30 @@ class ModesE2EIT extends E2EBase {
               Duration.ofSeconds(120),
               m -> "2.0.0".equals(m.getStatus().stable.version) && m.getStatus().canary == null);
       String r2 = v2.getStatus().stable.revision;
-      assertThat(maxOnV2.get("setNodePercent 10")).as("10%% of 10 nodes").isEqualTo(1);
-      assertThat(maxOnV2.get("pause 2s")).as("50%% of 10 nodes").isEqualTo(5);
+      assertThat(maxOnV2.get("pause 3s")).as("10%% of 10 nodes").isEqualTo(1);
+      assertThat(maxOnV2.get("pause 4s")).as("50%% of 10 nodes").isEqualTo(5);
       assertThat(labeled(nodes, key, r2)).as("every Ready node").hasSize(8);
       assertThat(labeled(nodes, key, r1))
           .as("the NotReady nodes keep 1.0.0 until they are back")
           .containsExactlyInAnyOrder(nodes.get(8), nodes.get(9));
       awaitMd(ns, "kiosk", Duration.ofSeconds(30), m -> m.getStatus().edge.nodes.ready == 8);
 
-      // a node that comes back gets the version in service
+      // a node that comes back gets the version in service. KWOK takes on a node only when it is
+      // added, so this device re-registers: its Node goes (with the pods bound to it, as the pod
+      // GC would remove them) and comes back under its name, Ready. EdgeModeIT covers a Node that
+      // turns Ready again and keeps its labels.
+      String returning = nodes.get(8);
+      admin.nodes().withName(returning).delete();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> admin.nodes().withName(returning).get() == null);
       admin
-          .nodes()
-          .withName(nodes.get(8))
-          .edit(
-              n ->
-                  new NodeBuilder(n)
-                      .editMetadata()
-                      .addToAnnotations("kwok.x-k8s.io/node", "fake")
-                      .endMetadata()
-                      .build());
+          .pods()
+          .inNamespace(ns)
+          .withField("spec.nodeName", returning)
+          .withGracePeriod(0)
+          .delete();
+      edgeNode(returning, fleet, hw[8 % 3], true);
       awaitMd(ns, "kiosk", Duration.ofSeconds(90), m -> m.getStatus().edge.nodes.ready == 9);
       assertThat(labeled(nodes, key, r2)).contains(nodes.get(8));
 
