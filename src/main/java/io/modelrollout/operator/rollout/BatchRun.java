@@ -192,7 +192,9 @@ final class BatchRun extends ModeRun {
     if (!atSwitch) {
       bs.switching = n.done() || b.cron() == null ? null : n.waiting();
     }
-    if (n.writes()) {
+    boolean writable =
+        n.revision().equals(s.desiredRevision()) || b.templates().contains(n.revision());
+    if (n.writes() && writable) { // (without its job template the CronJob is left as it is)
       deadlines.add(now); // see what the write did (the soonest requeue)
     }
     ModeIntent.CronTarget cron = new ModeIntent.CronTarget(n.revision(), n.version(), n.suspend());
