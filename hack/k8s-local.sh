@@ -14,6 +14,9 @@
 # of every request);
 # SERVICE_CIDR (default 10.0.0.0/16), KWOK_NODES (default 1) and KWOK_NODE_PODS (default 1000)
 # size the cluster; CLIENT_QPS (default 50) is the controller manager's and scheduler's client rate.
+# The HorizontalPodAutoscaler controller syncs every 5 s (default 15 s), so autoscaling tests wait less.
+# kube-apiserver reaches aggregated APIs at their Service's endpoints (--enable-aggregator-routing):
+# no kube-proxy routes Service IPs here (the e2e tests serve external.metrics.k8s.io that way).
 set -euo pipefail
 
 K8S_VERSION=${K8S_VERSION:-v1.36.3}   # v1.37 needs Go 1.27
@@ -207,6 +210,7 @@ up() {
     --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
     --service-account-private-key-file="$RUN/pki/sa.key" --root-ca-file="$RUN/pki/ca.crt" \
     --use-service-account-credentials=true --controllers='*' \
+    --horizontal-pod-autoscaler-sync-period=5s \
     --kube-api-qps="$CLIENT_QPS" --kube-api-burst="$((CLIENT_QPS * 2))"
   start_bg kube-scheduler "$BIN/kube-scheduler" \
     --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
@@ -279,6 +283,7 @@ POLICY
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$RUN/pki/sa.pub" --service-account-signing-key-file="$RUN/pki/sa.key" \
     --service-cluster-ip-range="$SERVICE_CIDR" --authorization-mode=Node,RBAC --allow-privileged=true \
+    --enable-aggregator-routing=true \
     --kubelet-preferred-address-types=InternalIP "${audit[@]}"
   wait_for kube-apiserver 120 curl -fsS --cacert "$RUN/pki/ca.crt" "https://127.0.0.1:$APISERVER_PORT/readyz"
 }

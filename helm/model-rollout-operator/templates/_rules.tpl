@@ -27,6 +27,34 @@ rbac.yaml (release namespace only).
 - apiGroups: [""]
   resources: [services]
   verbs: [list, watch, create, patch]
+# mode Batch: the CronJob <name> (informer, server-side apply; the garbage collector deletes it
+# with its ModelDeployment)
+- apiGroups: [batch]
+  resources: [cronjobs]
+  verbs: [list, watch, create, patch]
+# mode Batch: validation Jobs <name>-<revision> (informer, server-side apply, delete the one of an
+# older attempt); the CronJob's runs are only read
+- apiGroups: [batch]
+  resources: [jobs]
+  verbs: [list, watch, create, patch, delete]
+# mode Batch: the kept job templates <name>-<revision> of the version in service and the previous
+# one, for the rollback action
+- apiGroups: [apps]
+  resources: [controllerrevisions]
+  verbs: [list, watch, create, patch, delete]
+# mode Edge: one DaemonSet <name>-<revision> per live revision
+- apiGroups: [apps]
+  resources: [daemonsets]
+  verbs: [list, watch, create, patch, delete]
+# modes Batch and Edge, read only: which node runs a ready pod of which revision; the exit codes of
+# a failed validation Job's pods
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [list, watch]
+# spec.autoscaling: the HorizontalPodAutoscaler <name> of the stable revision
+- apiGroups: [autoscaling]
+  resources: [horizontalpodautoscalers]
+  verbs: [list, watch, create, patch, delete]
 # Events on ModelDeployments (core/v1, created once each, never updated)
 - apiGroups: [""]
   resources: [events]

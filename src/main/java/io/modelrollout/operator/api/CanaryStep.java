@@ -14,10 +14,10 @@ import java.util.List;
 @ValidationRule(
     value =
         "[has(self.setWeight), has(self.pause), has(self.analysis), has(self.setMirror),"
-            + " has(self.setHeaderRoute)].filter(x, x).size() == 1",
+            + " has(self.setHeaderRoute), has(self.setNodePercent)].filter(x, x).size() == 1",
     message =
-        "each canary step sets exactly one of setWeight, pause, analysis, setMirror or"
-            + " setHeaderRoute")
+        "each canary step sets exactly one of setWeight, pause, analysis, setMirror,"
+            + " setHeaderRoute or setNodePercent")
 public class CanaryStep {
   @Min(0)
   @Max(100)
@@ -40,6 +40,13 @@ public class CanaryStep {
       "Send requests that match to the canary whatever the weight (A/B pinning). An empty"
           + " match list removes the route. Needs traffic.provider GatewayAPI or Istio.")
   public HeaderRoute setHeaderRoute;
+
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription(
+      "Edge mode: percentage of the fleet's nodes that run the canary (0-100), chosen by a hash"
+          + " of node name and revision, spread over edge.topologyKey.")
+  public Integer setNodePercent;
 
   /** A mirror step. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -111,6 +118,12 @@ public class CanaryStep {
   public static CanaryStep weight(int w) {
     CanaryStep s = new CanaryStep();
     s.setWeight = w;
+    return s;
+  }
+
+  public static CanaryStep nodes(int percent) {
+    CanaryStep s = new CanaryStep();
+    s.setNodePercent = percent;
     return s;
   }
 

@@ -15,6 +15,9 @@ public class Condition {
   public static final String PAUSED = "Paused";
   public static final String INVALID_SPEC = "InvalidSpec";
 
+  /** Batch mode with batch.maxStaleness: the last successful run is recent enough. */
+  public static final String FRESH = "Fresh";
+
   @JsonPropertyDescription("Ready, Progressing, Degraded, Paused or InvalidSpec.")
   public String type;
 

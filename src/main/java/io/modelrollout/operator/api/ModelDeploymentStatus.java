@@ -83,6 +83,19 @@ public class ModelDeploymentStatus {
           + " yet; the operator retries until they are gone.")
   public List<StaleRoute> staleRoutes = new ArrayList<>();
 
+  // --- modes and autoscaling (issue 12) ---
+
+  @JsonPropertyDescription("Batch mode: the CronJob, the last runs, validation and freshness.")
+  public BatchStatus batch;
+
+  @JsonPropertyDescription("Edge mode: the fleet's nodes.")
+  public EdgeStatus edge;
+
+  @JsonPropertyDescription("Online mode with spec.autoscaling: the HorizontalPodAutoscaler.")
+  public AutoscalingStatus autoscaling;
+
+  // --- end of modes ---
+
   @Override
   public String toString() {
     try {

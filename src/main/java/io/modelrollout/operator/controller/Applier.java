@@ -2,6 +2,7 @@ package io.modelrollout.operator.controller;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus.StaleRoute;
@@ -41,6 +42,8 @@ import java.util.Set;
  *   <li><b>shrink</b>: scale revisions down, delete the revisions no longer needed;
  *   <li><b>grow the rest</b>: growth that had to wait for the shrink (a pod that moves from stable
  *       to the canary without surge);
+ *   <li><b>autoscaler</b>: the HorizontalPodAutoscaler of an autoscaled model on the stable
+ *       revision (moved at promotion, once the new revision has the stable's size and all traffic);
  *   <li><b>stale routes</b>: remove the route of a data plane the spec no longer names; one that
  *       cannot be removed stays listed in status and is retried.
  * </ol>
@@ -136,8 +139,21 @@ public class Applier {
     }
     // 6. grow the rest
     later.forEach((rev, want) -> deployment(md, rev, want, specRevision, live.get(rev), ctx));
+    // 6b. the autoscaler (issue 12): on the stable revision, which has its full size by now
+    autoscaler(md, d, ctx);
     // 7. stale routes
     return new Result(provider.name(), state, removeStale(o, ctx));
+  }
+
+  private void autoscaler(ModelDeployment md, RolloutDecision d, Context<ModelDeployment> ctx) {
+    var live = ctx.getSecondaryResource(HorizontalPodAutoscaler.class).orElse(null);
+    var desired = AutoscalingState.desired(md, d);
+    if (desired != null) {
+      writer.ensure(desired, live, HorizontalPodAutoscaler.class, ctx);
+    } else if (live != null) {
+      writer.run(
+          "delete the HorizontalPodAutoscaler", () -> ctx.getClient().resource(live).delete());
+    }
   }
 
   private void deployment(

@@ -20,7 +20,9 @@ import org.jboss.logging.Logger;
 final class LeaderElection {
   private static final Logger LOG = Logger.getLogger(LeaderElection.class);
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicBoolean leading = new AtomicBoolean();
   private final String identity;
+  private volatile Runnable onLeading = () -> {};
 
   LeaderElection() {
     String host = System.getenv("HOSTNAME");
@@ -38,10 +40,24 @@ final class LeaderElection {
         .withExitOnStopLeading(false)
         .withLeaderCallbacks(
             new LeaderCallbacks(
-                () -> LOG.infof("%s leads: reconciling", identity),
+                () -> {
+                  LOG.infof("%s leads: reconciling", identity);
+                  leading.set(true);
+                  onLeading.run();
+                },
                 this::stoppedLeading,
                 leader -> LOG.infof("the leader is %s", leader)))
         .build();
+  }
+
+  /** Whether this replica holds the lease. */
+  boolean leading() {
+    return leading.get();
+  }
+
+  /** Runs {@code r} (once more) each time this replica starts to lead. */
+  void onLeading(Runnable r) {
+    onLeading = r;
   }
 
   /** Called before the operator stops: losing the lease is then expected. */
@@ -78,6 +94,7 @@ final class LeaderElection {
   }
 
   private void stoppedLeading() {
+    leading.set(false);
     if (stopping.get()) {
       LOG.infof("%s stopped leading", identity);
       return;

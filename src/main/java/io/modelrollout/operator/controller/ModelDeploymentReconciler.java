@@ -104,6 +104,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     sources.add(new InformerEventSource<>(deployments, context));
     sources.add(new InformerEventSource<>(services, context));
     sources.add(PolicyEventSource.create(context));
+    sources.addAll(ModeEventSources.create(context, flow.settings().edgeEnabled())); // issue 12
     sources.add(measured);
     Set<TrafficProvider> installed;
     try {

@@ -101,9 +101,29 @@ public class OperatorRunner {
         watched.isEmpty() ? "all" : watched,
         leaderElection ? "on, as " + election.identity() : "off",
         settings.defaultPrometheus() == null ? "none" : settings.defaultPrometheus());
-    op.start();
+    if (settings
+        .edgeEnabled()) { // issue 12: node labels of Edge ModelDeployments deleted meanwhile
+      Runnable sweep = () -> sweepEdgeLabels(watched);
+      if (leaderElection) {
+        election.onLeading(() -> new Thread(sweep, "edge-label-sweep").start());
+      }
+      op.start();
+      if (!leaderElection) {
+        sweep.run();
+      }
+    } else {
+      op.start();
+    }
     operator = op;
     forgetDeleted(watched);
+  }
+
+  private void sweepEdgeLabels(Set<String> watched) {
+    try {
+      EdgeCleanup.sweep(client, watched);
+    } catch (RuntimeException e) {
+      LOG.warnf("could not remove the node labels of deleted ModelDeployments: %s", e.getMessage());
+    }
   }
 
   /**
@@ -122,6 +142,20 @@ public class OperatorRunner {
           @Override
           public void onDelete(ModelDeployment md, boolean unknownFinalState) {
             reconciler.forget(md);
+            boolean edge =
+                md.getSpec() != null
+                    && md.getSpec().modeOrDefault()
+                        == io.modelrollout.operator.api.DeploymentMode.Edge;
+            if (edge && settings.edgeEnabled() && (!leaderElection || election.leading())) {
+              try {
+                EdgeCleanup.deleted(
+                    client, md.getMetadata().getNamespace(), md.getMetadata().getName());
+              } catch (RuntimeException e) {
+                LOG.warnf(
+                    "could not remove the node labels of %s/%s: %s",
+                    md.getMetadata().getNamespace(), md.getMetadata().getName(), e.getMessage());
+              }
+            }
           }
         };
     if (watched.isEmpty()) {

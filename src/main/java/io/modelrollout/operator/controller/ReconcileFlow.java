@@ -2,9 +2,11 @@ package io.modelrollout.operator.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.modelrollout.operator.api.DeploymentMode;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.resources.Labels;
+import io.modelrollout.operator.rollout.ModeEngine;
 import io.modelrollout.operator.rollout.RolloutDecision;
 import io.modelrollout.operator.rollout.RolloutEngine;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
@@ -40,6 +42,7 @@ public class ReconcileFlow {
   private final EventRecorder events;
   private final RolloutMetrics metrics;
   private final Clock clock;
+  private final ModeFlow modes; // Batch and Edge (issue 12)
 
   public ReconcileFlow(
       WorldReader reader,
@@ -56,10 +59,18 @@ public class ReconcileFlow {
     this.events = events;
     this.metrics = metrics;
     this.clock = clock;
+    this.modes = new ModeFlow(this, settings, new ModeEngine(clock), gates);
+  }
+
+  OperatorSettings settings() {
+    return settings;
   }
 
   /** Runs the reconcile; returns when to look again (null: on the next event). */
   public Duration run(ModelDeployment md, Context<ModelDeployment> ctx) {
+    if (md.getSpec().modeOrDefault() != DeploymentMode.Online) {
+      return modes.run(md, ctx);
+    }
     Observed world = reader.read(md, ctx);
     List<String> problems = SpecValidator.validate(md.getSpec(), facts(world));
     RolloutSnapshot snapshot = WorldReader.snapshot(world, problems);
@@ -78,6 +89,7 @@ public class ReconcileFlow {
               applied.staleRoutes(),
               Labels.selectorText(md, decision.stableRevision()),
               now);
+      status.autoscaling = AutoscalingState.of(md, decision, ctx);
       if (!applied.staleRoutes().isEmpty()) {
         next = next == null || next.compareTo(STALE_ROUTE_RETRY) > 0 ? STALE_ROUTE_RETRY : next;
       }
@@ -114,7 +126,7 @@ public class ReconcileFlow {
    * Removes the handled annotation, then marks the action in status as no longer pending; false
    * when the annotation could not be removed yet (it is tried again soon, never applied again).
    */
-  private boolean clearAction(
+  boolean clearAction(
       ModelDeployment md,
       String value,
       ModelDeploymentStatus status,

@@ -29,9 +29,10 @@ public class Wiring {
       @ConfigProperty(name = "modelrollout.prometheus.timeout", defaultValue = "10s")
           Duration timeout,
       @ConfigProperty(name = "modelrollout.prometheus.concurrency", defaultValue = "8")
-          int concurrency) {
+          int concurrency,
+      @ConfigProperty(name = "modelrollout.edge.enabled", defaultValue = "true") boolean edge) {
     return new OperatorSettings(
-        prometheus.filter(s -> !s.isBlank()).orElse(null), timeout, concurrency);
+        prometheus.filter(s -> !s.isBlank()).orElse(null), timeout, concurrency, edge);
   }
 
   @Produces

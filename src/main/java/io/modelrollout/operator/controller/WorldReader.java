@@ -9,8 +9,10 @@ import io.modelrollout.operator.api.ModelDeploymentSpec;
 import io.modelrollout.operator.api.RolloutPolicy;
 import io.modelrollout.operator.api.RolloutPolicySpec;
 import io.modelrollout.operator.api.TrafficProvider;
+import io.modelrollout.operator.resources.Autoscalers;
 import io.modelrollout.operator.resources.Labels;
 import io.modelrollout.operator.resources.RevisionHash;
+import io.modelrollout.operator.rollout.Autoscaled;
 import io.modelrollout.operator.rollout.LiveRevision;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
 import io.modelrollout.operator.routing.RouteObservation;
@@ -69,20 +71,33 @@ public class WorldReader {
     ModelDeploymentSpec spec = md.getSpec();
     String revision = problems.isEmpty() || spec.template != null ? safeHash(spec) : null;
     Map<String, String> annotations = md.getMetadata().getAnnotations();
+    int replicas = spec.replicasOrDefault();
+    RolloutPolicySpec policy = o.policy();
+    if (spec.autoscaling != null) { // issue 12: the autoscaler sizes stable; see Autoscaled
+      replicas = Autoscalers.size(spec.autoscaling, replicas, stableSize(md, o.deployments()));
+      policy = Autoscaled.policy(policy, replicas);
+    }
     return new RolloutSnapshot(
         md.getMetadata().getGeneration() == null ? 0 : md.getMetadata().getGeneration(),
         md.getMetadata().getResourceVersion(),
         spec.model == null ? null : spec.model.version,
         revision,
-        spec.replicasOrDefault(),
+        replicas,
         spec.pausedOrDefault(),
-        o.policy(),
+        policy,
         o.provider() == TrafficProvider.ReplicaRatio,
         problems,
         live(o.deployments()),
         md.getStatus(),
         annotations == null ? null : annotations.get(Labels.ACTION_ANNOTATION),
         Map.of());
+  }
+
+  /** The size of the stable revision's Deployment (an autoscaler's choice), if it exists. */
+  private static Integer stableSize(ModelDeployment md, Map<String, Deployment> deployments) {
+    var st = md.getStatus();
+    Deployment d = st == null || st.stable == null ? null : deployments.get(st.stable.revision);
+    return d == null ? null : d.getSpec().getReplicas();
   }
 
   /** The Deployments of the ModelDeployment by revision. */

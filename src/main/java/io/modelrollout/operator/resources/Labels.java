@@ -15,6 +15,9 @@ public final class Labels {
   public static final String OPERATOR = "model-rollout-operator";
   public static final String ACTION_ANNOTATION = "modelrollout.io/action";
 
+  /** The mode of the pods and objects of a Batch or an Edge ModelDeployment. */
+  public static final String MODE = "modelrollout.io/mode";
+
   private static final Pattern INVALID = Pattern.compile("[^A-Za-z0-9._-]");
 
   private Labels() {}

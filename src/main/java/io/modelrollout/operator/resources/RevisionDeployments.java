@@ -59,7 +59,7 @@ public final class RevisionDeployments {
         .build();
   }
 
-  private static PodTemplateSpec podTemplate(
+  static PodTemplateSpec podTemplate(
       PodTemplateSpec userTemplate, Map<String, String> labels, ModelSpec model) {
     PodTemplateSpec t = new PodTemplateSpecBuilder(userTemplate).build();
     Map<String, String> podLabels = new LinkedHashMap<>();

@@ -11,7 +11,9 @@ public enum Action {
   ABORT("abort"),
   RETRY("retry"),
   PAUSE("pause"),
-  RESUME("resume");
+  RESUME("resume"),
+  /** Batch mode: the CronJob goes back to the previous version's job template. */
+  ROLLBACK("rollback");
 
   private final String value;
 

@@ -146,6 +146,10 @@ final class RolloutRun {
           reject("nothing to abort: no rollout in progress");
         }
       }
+      case ROLLBACK ->
+          reject(
+              "rollback is for mode Batch; to go back, set spec.model.version to the previous"
+                  + " version");
       case RETRY -> {
         if (!recorded) {
           reject("nothing to retry: version " + s.desiredVersion() + " has not failed");

@@ -39,7 +39,8 @@ public final class Conditions {
           Condition.PROGRESSING,
           Condition.DEGRADED,
           Condition.PAUSED,
-          Condition.INVALID_SPEC);
+          Condition.INVALID_SPEC,
+          Condition.FRESH);
 
   public static Condition find(List<Condition> list, String type) {
     if (list == null) {

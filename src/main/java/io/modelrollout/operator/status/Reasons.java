@@ -32,5 +32,19 @@ public final class Reasons {
   public static final String RECONCILE_FAILED = "ReconcileFailed";
   public static final String ROUTE_REMOVAL_FAILED = "RouteRemovalFailed";
 
+  // --- modes (issue 12) ---
+  public static final String VALIDATION_FAILED = "ValidationFailed";
+  public static final String SCHEDULED = "Scheduled";
+  public static final String SWITCHING = "Switching";
+  public static final String RUN_FAILED = "RunFailed";
+  public static final String RUN_SUCCEEDED = "RunSucceeded";
+  public static final String STALE = "Stale";
+  public static final String FRESH = "Fresh";
+  public static final String NO_CRON_JOB = "NoCronJob";
+  public static final String VALIDATION_STARTED = "ValidationStarted";
+  public static final String VALIDATION_SUCCEEDED = "ValidationSucceeded";
+  public static final String NODES_SKIPPED = "NodesSkipped";
+  public static final String AUTOSCALER_RETARGETED = "AutoscalerRetargeted";
+
   private Reasons() {}
 }

@@ -49,6 +49,7 @@ public final class StatusEvents {
                   + now.currentStep));
     }
     gates(o, now, out);
+    ModeEvents.between(o, now, out);
     int oldWeight = o.weights == null || o.weights.canary == null ? 0 : o.weights.canary;
     int newWeight = now.weights == null || now.weights.canary == null ? 0 : now.weights.canary;
     if (oldWeight != newWeight) {

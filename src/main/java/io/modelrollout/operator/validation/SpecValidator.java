@@ -67,7 +67,10 @@ public final class SpecValidator {
     }
     if (world.policy() != null) {
       policy(world.policy(), world.defaultPrometheus(), problems::add);
-      capacity(world.policy(), spec.replicasOrDefault(), problems::add);
+      if (spec.autoscaling == null) { // autoscaled: the canary comes on top of stable (Autoscaled)
+        capacity(world.policy(), spec.replicasOrDefault(), problems::add);
+      }
+      ModeValidator.online(world.policy(), problems::add);
     }
     if (world.routeConflict() != null) {
       problems.add(world.routeConflict());

@@ -108,7 +108,7 @@ class CrdValidationIT {
       value = {
         "weight above 100        | [{setWeight: 150}]                          | | spec.canary.steps[0].setWeight in body should be less than or equal to 100",
         "no steps                | []                                          | | spec.canary.steps in body should have at least 1 items",
-        "two actions in a step   | [{setWeight: 10, pause: {}}]                | | each canary step sets exactly one of setWeight, pause, analysis, setMirror or setHeaderRoute",
+        "two actions in a step   | [{setWeight: 10, pause: {}}]                | | each canary step sets exactly one of setWeight, pause, analysis, setMirror, setHeaderRoute or setNodePercent",
         "header and cookie in one match | [{setHeaderRoute: {match: [{header: {name: a, value: b}, cookie: {name: c, value: d}}]}}] | | a match sets exactly one of header or cookie",
         "mirror above 100        | [{setMirror: {percent: 101}}]             | | spec.canary.steps[0].setMirror.percent in body should be less than or equal to 100",
         "bad pause duration      | [{pause: {duration: 5 minutes}}]            | | pause.duration must be a duration such as 30s, 5m, 1h30m or 500ms",

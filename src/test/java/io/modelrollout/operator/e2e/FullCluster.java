@@ -75,7 +75,13 @@ public final class FullCluster {
             admin(),
             Files.readString(kubeconfig),
             RELEASE_NAMESPACE,
-            Map.of("replicas", 2, "prometheus.address", "http://unused.invalid:9090"));
+            Map.of(
+                "replicas",
+                2,
+                "prometheus.address",
+                "http://unused.invalid:9090",
+                "edge.enabled",
+                true));
     try (KubernetesClient admin = admin()) {
       // the chart's Deployment would run the image on fake nodes: the tests run it as processes
       admin.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName(chart.deployment).scale(0);

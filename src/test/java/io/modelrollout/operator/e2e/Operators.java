@@ -55,6 +55,21 @@ public final class Operators {
           .create();
       admin
           .resource(
+              new ClusterRoleBindingBuilder()
+                  .withNewMetadata()
+                  .withName(FULLNAME + "-edge-nodes-" + name)
+                  .endMetadata()
+                  .withNewRoleRef(
+                      "rbac.authorization.k8s.io", "ClusterRole", FULLNAME + "-edge-nodes")
+                  .addNewSubject()
+                  .withKind("ServiceAccount")
+                  .withName(name)
+                  .withNamespace(ns)
+                  .endSubject()
+                  .build())
+          .create();
+      admin
+          .resource(
               new RoleBindingBuilder()
                   .withNewMetadata()
                   .withName(FULLNAME + "-leader-election-" + name)

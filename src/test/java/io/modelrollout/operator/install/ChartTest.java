@@ -32,6 +32,19 @@ class ChartTest {
           rule("modelrollout.io", "rolloutpolicies", "list", "watch"),
           rule("apps", "deployments", "list", "watch", "create", "patch", "delete"),
           rule("", "services", "list", "watch", "create", "patch"),
+          rule("batch", "cronjobs", "list", "watch", "create", "patch"),
+          rule("batch", "jobs", "list", "watch", "create", "patch", "delete"),
+          rule("apps", "controllerrevisions", "list", "watch", "create", "patch", "delete"),
+          rule("apps", "daemonsets", "list", "watch", "create", "patch", "delete"),
+          rule("", "pods", "list", "watch"),
+          rule(
+              "autoscaling",
+              "horizontalpodautoscalers",
+              "list",
+              "watch",
+              "create",
+              "patch",
+              "delete"),
           rule("", "events", "create"),
           rule(
               "gateway.networking.k8s.io",
@@ -197,6 +210,32 @@ class ChartTest {
     var role =
         ofKind(objects(template(NS, Map.of("rbac.readSecrets", false))), "ClusterRole").get(0);
     assertThat((List<?>) role.get("rules")).isEqualTo(RULES.subList(0, RULES.size() - 1));
+  }
+
+  @Test
+  void edgeModeAddsNodeAccessClusterWideOnlyWhenEnabled() {
+    var off = objects(template(NS, Map.of()));
+    assertThat(env(container(ofKind(off, "Deployment").get(0))))
+        .containsEntry("MRO_EDGE_ENABLED", "false");
+    assertThat(ofKind(off, "ClusterRole")).as("no node access by default").hasSize(1);
+    // with watched namespaces too: nodes are not namespaced
+    var on = objects(template(NS, Map.of("edge.enabled", true, "watchNamespaces[0]", "fleet-a")));
+    assertThat(env(container(ofKind(on, "Deployment").get(0))))
+        .containsEntry("MRO_EDGE_ENABLED", "true");
+    var role = ofKind(on, "ClusterRole").get(0);
+    assertThat((String) at(role, "metadata", "name"))
+        .isEqualTo("mro-model-rollout-operator-edge-nodes");
+    assertThat((List<?>) role.get("rules"))
+        .isEqualTo(List.of(rule("", "nodes", "list", "watch", "patch")));
+    assertThat(ofKind(on, "ClusterRoleBinding"))
+        .singleElement()
+        .satisfies(
+            b ->
+                assertThat((String) at(b, "subjects", 0, "name"))
+                    .isEqualTo("mro-model-rollout-operator"));
+    assertThat(ofKind(on, "Role"))
+        .singleElement()
+        .satisfies(r -> assertThat((List<?>) r.get("rules")).isEqualTo(RULES));
   }
 
   @Test

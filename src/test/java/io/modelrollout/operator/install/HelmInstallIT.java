@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -251,7 +252,25 @@ class HelmInstallIT {
                   .create(),
           "create a ClusterRole");
       assertForbidden(
-          () -> sa.pods().inNamespace(appNs).list(), "list Pods (the operator never reads them)");
+          () ->
+              sa.pods()
+                  .inNamespace(appNs)
+                  .resource(
+                      new PodBuilder()
+                          .withNewMetadata()
+                          .withName("not-mine")
+                          .endMetadata()
+                          .withNewSpec()
+                          .addNewContainer()
+                          .withName("c")
+                          .withImage("x")
+                          .endContainer()
+                          .endSpec()
+                          .build())
+                  .create(),
+          "create a Pod (the modes read pods, never write them)");
+      assertForbidden(
+          () -> sa.nodes().list(), "list Nodes (only with edge.enabled, not installed here)");
       ModelDeployment md = Fixtures.model(appNs, "written-by-operator", "1.0.0", 1);
       assertForbidden(
           () -> sa.resource(md).create(), "create a ModelDeployment (spec is the user's)");

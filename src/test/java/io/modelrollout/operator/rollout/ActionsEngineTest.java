@@ -140,7 +140,18 @@ class ActionsEngineTest {
     assertThat(d.actionConsumed()).isTrue();
     assertThat(d.status().lastAction.message)
         .isEqualTo(
-            "unknown action 'yolo'; expected one of promote, promote-full, abort, retry, pause, resume");
+            "unknown action 'yolo'; expected one of promote, promote-full, abort, retry, pause,"
+                + " resume, rollback");
+    assertThat(d.status().currentStep).isEqualTo("pause 1m");
+  }
+
+  @Test
+  void theRollbackActionIsForBatchAndChangesNothingOnline() {
+    w.action = "rollback";
+    RolloutDecision d = w.step();
+    assertThat(d.actionConsumed()).isTrue();
+    assertThat(d.status().lastAction.rejected).isTrue();
+    assertThat(d.status().lastAction.message).startsWith("rollback is for mode Batch");
     assertThat(d.status().currentStep).isEqualTo("pause 1m");
   }
 
