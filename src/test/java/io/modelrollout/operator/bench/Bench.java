@@ -57,6 +57,8 @@ public final class Bench {
           "-XX:+UseSerialGC",
           "-XX:MaxRAMPercentage=75.0",
           "-XX:InitialRAMPercentage=5.0",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=20",
           "-XX:+ExitOnOutOfMemoryError");
 
   static final String OPERATOR_USER =
