@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The operator at scale (README: Scale). Builds the control plane and the operator, then runs
 # io.modelrollout.operator.bench.Bench outside Maven's JVM with the test classpath, and writes
-# docs/benchmarks/<date>.md. Arguments go to Bench, e.g. --sizes 100,500,2000 --reaction 20
+# docs/benchmarks/<date>.md. Arguments go to Bench, e.g. --sizes 100,200,500,2000 --reaction 20
 # --gates 500 (the defaults); a smoke: --sizes 50 --reaction 3 --gates 50.
 set -euo pipefail
 cd "$(dirname "$0")/.."

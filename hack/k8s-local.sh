@@ -11,7 +11,7 @@
 #
 # Settings: K8S_RUN (run directory), APISERVER_PORT, ETCD_PORT, ETCD_PEER_PORT, KCM_PORT,
 # SCHED_PORT; AUDIT=1 writes an audit log of every write to $K8S_RUN/logs/audit.log (AUDIT=2:
-# of every request);
+# of every request), rotated at AUDIT_LOG_MAXSIZE megabytes (default 200);
 # SERVICE_CIDR (default 10.0.0.0/16), KWOK_NODES (default 1) and KWOK_NODE_PODS (default 1000)
 # size the cluster; CLIENT_QPS (default 50) is the controller manager's and scheduler's client rate.
 # The HorizontalPodAutoscaler controller syncs every 5 s (default 15 s), so autoscaling tests wait less.
@@ -273,7 +273,7 @@ $reads
   - level: Metadata
 POLICY
     audit=(--audit-policy-file="$RUN/audit-policy.yaml" --audit-log-path="$RUN/logs/audit.log"
-      --audit-log-maxsize=200 --audit-log-maxbackup=1)
+      --audit-log-maxsize="${AUDIT_LOG_MAXSIZE:-200}" --audit-log-maxbackup=1)
   fi
   start_bg kube-apiserver "$BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \

@@ -90,16 +90,24 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   public List<EventSource<?, ModelDeployment>> prepareEventSources(
       EventSourceContext<ModelDeployment> context) {
     String managed = Labels.MANAGED_BY + "=" + Labels.OPERATOR;
-    var deployments =
+    // one informer per source when all namespaces are watched: its cache can be lean
+    boolean oneInformer =
+        io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration
+            .allNamespacesWatched(context.getControllerConfiguration().getEffectiveNamespaces());
+    var deploymentsConfig =
         InformerEventSourceConfiguration.from(Deployment.class, ModelDeployment.class)
             .withLabelSelector(managed)
-            .withNamespacesInheritedFromController()
-            .build();
-    var services =
+            .withNamespacesInheritedFromController();
+    var servicesConfig =
         InformerEventSourceConfiguration.from(Service.class, ModelDeployment.class)
             .withLabelSelector(managed)
-            .withNamespacesInheritedFromController()
-            .build();
+            .withNamespacesInheritedFromController();
+    if (oneInformer) {
+      deploymentsConfig.withItemStore(new LeanItemStore<>());
+      servicesConfig.withItemStore(new LeanItemStore<>());
+    }
+    var deployments = deploymentsConfig.build();
+    var services = servicesConfig.build();
     List<EventSource<?, ModelDeployment>> sources = new java.util.ArrayList<>();
     sources.add(new InformerEventSource<>(deployments, context));
     sources.add(new InformerEventSource<>(services, context));

@@ -39,6 +39,7 @@ public class OperatorRunner {
   private volatile Operator operator;
   private final LeaderElection election = new LeaderElection();
   private volatile ModelDeploymentReconciler reconciler;
+  private final boolean perResourceSdkMetrics;
 
   public OperatorRunner(
       KubernetesClient client,
@@ -54,7 +55,9 @@ public class OperatorRunner {
           Optional<String> leaseNamespace,
       @ConfigProperty(name = "modelrollout.reconcile-threads", defaultValue = "10") int threads,
       @ConfigProperty(name = "modelrollout.resync-interval", defaultValue = "5m")
-          java.time.Duration resync) {
+          java.time.Duration resync,
+      @ConfigProperty(name = "modelrollout.metrics.per-resource-sdk", defaultValue = "false")
+          boolean perResourceSdkMetrics) {
     this.client = client;
     this.registry = registry;
     this.clock = clock;
@@ -67,6 +70,7 @@ public class OperatorRunner {
     this.leaseNamespace = leaseNamespace;
     this.threads = threads;
     this.resync = resync;
+    this.perResourceSdkMetrics = perResourceSdkMetrics;
   }
 
   void start(@Observes StartupEvent event) {
@@ -77,9 +81,7 @@ public class OperatorRunner {
                   .withCloseClientOnStop(false)
                   .withConcurrentReconciliationThreads(threads)
                   .withStopOnInformerErrorDuringStartup(true)
-                  .withMetrics(
-                      MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
-                          .build());
+                  .withMetrics(sdkMetrics());
               if (leaderElection) {
                 o.withLeaderElectionConfiguration(
                     election.configuration(
@@ -93,6 +95,8 @@ public class OperatorRunner {
         c -> {
           if (!watched.isEmpty()) {
             c.settingNamespaces(watched);
+          } else {
+            c.withItemStore(new LeanItemStore<>()); // one informer: its cache can be lean
           }
           c.withReconciliationMaxInterval(resync);
         });
@@ -158,12 +162,41 @@ public class OperatorRunner {
             }
           }
         };
+    // this informer only tells deletions: its cache keeps names and the mode, not whole objects
     if (watched.isEmpty()) {
-      client.resources(ModelDeployment.class).inAnyNamespace().inform(handler);
+      informDeletions(client.resources(ModelDeployment.class).inAnyNamespace(), handler);
     } else {
       watched.forEach(
-          ns -> client.resources(ModelDeployment.class).inNamespace(ns).inform(handler));
+          ns -> informDeletions(client.resources(ModelDeployment.class).inNamespace(ns), handler));
     }
+  }
+
+  private static void informDeletions(
+      io.fabric8.kubernetes.client.dsl.Informable<ModelDeployment> source,
+      io.fabric8.kubernetes.client.informers.ResourceEventHandler<ModelDeployment> handler) {
+    var informer = source.runnableInformer(0);
+    informer.itemStore(
+        new LeanItemStore<ModelDeployment>(
+            md -> {
+              md.setStatus(null);
+              if (md.getSpec() != null) {
+                md.getSpec().template = null;
+              }
+            }));
+    informer.addEventHandler(handler);
+    informer.run(); // returns once the informer has listed
+  }
+
+  /**
+   * The SDK's metrics per controller; per ModelDeployment only when asked
+   * (MRO_PER_RESOURCE_SDK_METRICS): a timer with a histogram per object grows the heap and the
+   * metrics page by thousands of series at scale, and modelrollout_* already has each
+   * ModelDeployment.
+   */
+  private MicrometerMetrics sdkMetrics() {
+    return perResourceSdkMetrics
+        ? MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build()
+        : MicrometerMetrics.newMicrometerMetricsBuilder(registry).build();
   }
 
   void stop(@Observes ShutdownEvent event) {

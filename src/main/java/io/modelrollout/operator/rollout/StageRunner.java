@@ -25,10 +25,7 @@ final class StageRunner {
   /** Not yet; look again at {@code until} (null: when something changes). */
   record Wait(Instant until) implements Result {}
 
-  /**
-   * The stage's weight goes into force with this reconcile and the next stage asks for another: the
-   * stage ends on the next reconcile, so both weights are routed in turn.
-   */
+  /** The stage's weight goes into force with this reconcile; the stage ends on the next one. */
   record Settle() implements Result {}
 
   /** The stage failed: roll back with this reason. */
@@ -95,9 +92,9 @@ final class StageRunner {
     } else {
       int weight = placement.weight(st.stable, st.canary, index, previousWeight);
       done = weight == target.weight() && ready >= Math.max(1, minReady(target.weight()));
-      if (done && previousWeight != weight && nextTargetDiffers(index)) {
-        // the next stage asks for another weight at once: route this one first, so that no
-        // step's weight is skipped (a pause or an analysis keeps it, so it needs no extra turn)
+      if (done && previousWeight != weight) {
+        // a step's weight is routed, and its step recorded, before the next step begins: no
+        // weight and no StepAdvanced event is skipped (the last step's 100 before promotion too)
         return new Settle();
       }
     }
@@ -110,13 +107,6 @@ final class StageRunner {
           Reasons.PROGRESS_DEADLINE_EXCEEDED, deadlineMessage(st, stage, index, ready, want));
     }
     return new Wait(deadline);
-  }
-
-  private boolean nextTargetDiffers(int index) {
-    if (index + 1 >= plan.size()) {
-      return false;
-    }
-    return plan.target(index + 1).weight() != plan.target(index).weight();
   }
 
   private int minReady(int weight) {

@@ -36,6 +36,7 @@ final class Audit {
   Map<String, Integer> since(long from) throws IOException {
     Map<String, Integer> out = new TreeMap<>();
     try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      notRotated(f, from);
       f.seek(from);
       String line;
       while ((line = f.readLine()) != null) {
@@ -58,6 +59,7 @@ final class Audit {
   double lastAt(long from, Instant t0, String kind, boolean anyUser) throws IOException {
     Instant last = null;
     try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      notRotated(f, from);
       f.seek(from);
       String line;
       while ((line = f.readLine()) != null) {
@@ -76,6 +78,14 @@ final class Audit {
       }
     }
     return last == null ? -1 : Duration.between(t0, last).toMillis() / 1000.0;
+  }
+
+  /** A log shorter than a mark was rotated since: its counts would be wrong, so none are made. */
+  private void notRotated(RandomAccessFile f, long from) throws IOException {
+    if (f.length() < from) {
+      throw new IllegalStateException(
+          log + " was rotated since the mark: start the cluster with a larger AUDIT_LOG_MAXSIZE");
+    }
   }
 
   private static String kindOf(JsonNode e) {

@@ -20,6 +20,7 @@ import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.TestCluster;
 import io.modelrollout.operator.testing.TestExporter;
 import io.modelrollout.operator.testing.TestPrometheus;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +47,7 @@ import java.util.stream.Collectors;
  * JVM flags and the chart's RBAC. Prints each figure as it is measured and writes the tables to
  * docs/benchmarks/DATE.md.
  *
- * <p>Arguments: {@code --sizes 100,500,2000 --reaction 20 --gates 500 --out docs/benchmarks
+ * <p>Arguments: {@code --sizes 100,200,500,2000 --reaction 20 --gates 500 --out docs/benchmarks
  * --threads 10 --jvm "extra operator JVM flags"}.
  */
 public final class Bench {
@@ -92,7 +93,7 @@ public final class Bench {
       a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
     List<Integer> sizes =
-        Arrays.stream(a.getOrDefault("sizes", "100,500,2000").split(","))
+        Arrays.stream(a.getOrDefault("sizes", "100,200,500,2000").split(","))
             .map(String::trim)
             .map(Integer::parseInt)
             .toList();
@@ -116,6 +117,11 @@ public final class Bench {
     } catch (Throwable t) {
       t.printStackTrace();
       exit = 1;
+      try {
+        b.writeReport(t); // what was measured before the failure is kept
+      } catch (IOException e) {
+        e.printStackTrace();
+      }
     } finally {
       b.close();
       Runtime.getRuntime().removeShutdownHook(stop);
@@ -132,6 +138,7 @@ public final class Bench {
         FullCluster.start(
             Map.of(
                 "AUDIT", "2",
+                "AUDIT_LOG_MAXSIZE", "20000",
                 "KWOK_NODES", String.valueOf(nodes),
                 "KWOK_NODE_PODS", "1000",
                 "CLIENT_QPS", "500",
@@ -153,6 +160,15 @@ public final class Bench {
     }
     if (gateLoad > 0) {
       new GateLoad(this).run(gateLoad);
+    }
+    writeReport(null);
+  }
+
+  /** Writes the report: what was measured, and why it ended early when {@code failure} is set. */
+  void writeReport(Throwable failure) throws IOException {
+    if (failure != null) {
+      section("Ended early");
+      report.append("The benchmark failed here: `").append(failure).append("`\n");
     }
     section("Targets");
     verdicts.forEach(v -> report.append("- ").append(v).append('\n'));
@@ -359,9 +375,22 @@ public final class Bench {
 
   /** A Prometheus or operator metrics page. */
   static String get(String url) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-        .body();
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) { // a busy server may drop one connection
+      try {
+        return HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+      } catch (IOException e) {
+        last = e;
+        Thread.sleep(1000);
+      }
+    }
+    throw last;
   }
 
   static HTTPRoute route(KubernetesClient c, String ns, String name) {

@@ -100,7 +100,7 @@ final class Burst {
     row("heap after a full GC / RSS", String.format("%.1f MiB / %.0f MiB", mem[0], mem[1]));
     b.verdict(
         perRollout / 3 <= 3, "writes per canary step <= 3 at N = %d: %.2f", n, perRollout / 3);
-    if (n == 200 || (n >= 100 && n <= 300)) {
+    if (n == 200) { // the targets set against Argo Rollouts at N = 200
       b.verdict(rollout < 16, "N = %d version change -> all Healthy < 16 s: %.1f s", n, rollout);
       b.verdict(create < 9, "N = %d create -> all Healthy < 9 s: %.1f s", n, create);
       b.verdict(mem[1] < 150, "N = %d RSS < 150 MiB: %.0f MiB", n, mem[1]);
