@@ -28,7 +28,10 @@ public class GateTargets {
 
   public QueryTarget target(GateSpec gate, String namespace, KubernetesClient client)
       throws UnresolvedTarget {
-    GateSpec.PrometheusGate p = gate.prometheus;
+    GateSpec.PrometheusGate p =
+        gate.prometheus == null
+            ? new GateSpec.PrometheusGate()
+            : gate.prometheus; // comparison gates
     String address =
         p.address != null && !p.address.isBlank() ? p.address : settings.defaultPrometheus();
     var timeout = Durations.parseOr(p.timeout, settings.queryTimeout());

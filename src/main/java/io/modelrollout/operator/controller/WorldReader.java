@@ -45,6 +45,20 @@ public class WorldReader {
     } else if (spec.rollout != null) {
       policy = spec.rollout.policy;
     }
+    if (missing == null && followUpRef(policy) != null) {
+      String name = followUpRef(policy);
+      RolloutPolicy follow =
+          ctx.getClient()
+              .resources(RolloutPolicy.class)
+              .inNamespace(md.getMetadata().getNamespace())
+              .withName(name)
+              .get();
+      if (follow == null || follow.getSpec() == null || follow.getSpec().canary == null) {
+        missing = name; // reported as a missing policy (a follow-up needs canary steps)
+      } else {
+        policy = withFollowUp(policy, follow.getSpec());
+      }
+    }
     Set<TrafficProvider> installed = discovery.installed(ctx.getClient());
     TrafficProvider provider = Applier.provider(md);
     RouteObservation route =
@@ -56,6 +70,30 @@ public class WorldReader {
         .forEach(s -> services.put(s.getMetadata().getName(), s));
     return new Observed(
         md, policy, missing, installed, provider, route, deployments(ctx), Map.copyOf(services));
+  }
+
+  /** The name of a shadow's follow-up policy, when the shadow names one instead of steps. */
+  private static String followUpRef(RolloutPolicySpec p) {
+    if (p == null || p.shadow == null || p.shadow.then == null) {
+      return null;
+    }
+    var then = p.shadow.then;
+    return then.canary == null && then.policyRef != null ? then.policyRef.name : null;
+  }
+
+  /** A copy of the shadow policy with the follow-up's canary steps and gates inlined. */
+  static RolloutPolicySpec withFollowUp(RolloutPolicySpec shadow, RolloutPolicySpec follow) {
+    RolloutPolicySpec out =
+        io.modelrollout.operator.support.Json.copy(shadow, RolloutPolicySpec.class);
+    out.shadow.then.canary = follow.canary;
+    out.shadow.then.policyRef = null;
+    for (var g :
+        follow.gates == null ? List.<io.modelrollout.operator.api.GateSpec>of() : follow.gates) {
+      if (out.gates.stream().noneMatch(x -> x.name.equals(g.name))) {
+        out.gates.add(g);
+      }
+    }
+    return out;
   }
 
   /** The snapshot the engine decides from, with the validation problems found. */
