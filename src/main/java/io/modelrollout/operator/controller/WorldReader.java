@@ -47,12 +47,7 @@ public class WorldReader {
     }
     if (missing == null && followUpRef(policy) != null) {
       String name = followUpRef(policy);
-      RolloutPolicy follow =
-          ctx.getClient()
-              .resources(RolloutPolicy.class)
-              .inNamespace(md.getMetadata().getNamespace())
-              .withName(name)
-              .get();
+      RolloutPolicy follow = cachedPolicy(ctx, md.getMetadata().getNamespace(), name);
       if (follow == null || follow.getSpec() == null || follow.getSpec().canary == null) {
         missing = name; // reported as a missing policy (a follow-up needs canary steps)
       } else {
@@ -70,6 +65,27 @@ public class WorldReader {
         .forEach(s -> services.put(s.getMetadata().getName(), s));
     return new Observed(
         md, policy, missing, installed, provider, route, deployments(ctx), Map.copyOf(services));
+  }
+
+  /**
+   * A RolloutPolicy from the policy informer's cache (no request, no extra permission), or null. A
+   * change to it is seen at the next reconcile of the ModelDeployment, not as an event.
+   */
+  @SuppressWarnings("unchecked")
+  private static RolloutPolicy cachedPolicy(
+      Context<ModelDeployment> ctx, String namespace, String name) {
+    var source = ctx.eventSourceRetriever().getEventSourceFor(RolloutPolicy.class);
+    if (source
+        instanceof
+        io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<?, ?>
+            informer) {
+      return ((io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<
+                  RolloutPolicy, ModelDeployment>)
+              informer)
+          .get(new io.javaoperatorsdk.operator.processing.event.ResourceID(name, namespace))
+          .orElse(null);
+    }
+    return null;
   }
 
   /** The name of a shadow's follow-up policy, when the shadow names one instead of steps. */

@@ -185,6 +185,15 @@ public final class StatusEvents {
           && !(remeasured && (g.verdict == Verdict.Pass || g.verdict == Verdict.Fail))) {
         continue;
       }
+      boolean stillPassing =
+          was == Verdict.Pass
+              && g.verdict == Verdict.Pass
+              && before.successes != null
+              && g.successes != null
+              && g.successes > before.successes;
+      if (stillPassing) {
+        continue; // a gate measured on through a shadow's duration: one GatePassed is enough
+      }
       String value = g.value == null ? "no value" : "value " + Thresholds.fmt(g.value);
       if (g.verdict == Verdict.Pass) {
         out.add(
