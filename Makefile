@@ -1,7 +1,7 @@
 # model-rollout-operator: the two commands of README.md, and a few helpers.
 SHELL := /bin/bash
 
-.PHONY: demo test control-plane down crds build image
+.PHONY: demo test control-plane down crds build image bench
 
 # The operator image is built and smoke-tested when mmdebstrap (its base image) is installed.
 IMAGE_PROFILE := $(shell command -v mmdebstrap >/dev/null 2>&1 && echo -Pimage)
@@ -30,3 +30,7 @@ build:
 # The operator image: target/model-rollout-operator-image.tar (README: Install with Helm).
 image:
 	./mvnw -B package -DskipTests -Pimage
+
+# The benchmark (not part of make test): make bench, or make bench ARGS="--sizes 50 --reaction 3 --gates 50".
+bench:
+	bash hack/bench.sh $(ARGS)

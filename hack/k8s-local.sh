@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# hack/k8s-local.sh {build|up|down|status}
+# hack/k8s-local.sh {build|up|down|status|restart NAME}
 #
 # A real Kubernetes control plane on loopback, without Docker:
 #   build  - build kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd and kwok
 #            from Go modules, once; cached under $MRO_CACHE (default ~/.cache/model-rollout-operator)
-#   up     - start etcd, kube-apiserver, controller manager, scheduler and kwok (one fake node)
+#   up     - start etcd, kube-apiserver, controller manager, scheduler and kwok (fake nodes)
 #   down   - stop what `up` started (by recorded PIDs only)
 #   status - print the paths of binaries and whether the cluster answers
+#   restart kube-apiserver|etcd - stop one component and start it again with its data (fault tests)
+#
+# Settings: K8S_RUN (run directory), APISERVER_PORT, ETCD_PORT, ETCD_PEER_PORT, KCM_PORT,
+# SCHED_PORT; AUDIT=1 writes an audit log of every write to $K8S_RUN/logs/audit.log (AUDIT=2:
+# of every request);
+# SERVICE_CIDR (default 10.0.0.0/16), KWOK_NODES (default 1) and KWOK_NODE_PODS (default 1000)
+# size the cluster; CLIENT_QPS (default 50) is the controller manager's and scheduler's client rate.
 set -euo pipefail
 
 K8S_VERSION=${K8S_VERSION:-v1.36.3}   # v1.37 needs Go 1.27
@@ -22,6 +29,10 @@ APISERVER_PORT=${APISERVER_PORT:-16443} # one local cluster per MRO_CACHE; chang
 KCM_PORT=${KCM_PORT:-10257}
 SCHED_PORT=${SCHED_PORT:-10259}
 KUBECONFIG_FILE=$RUN/admin.kubeconfig
+SERVICE_CIDR=${SERVICE_CIDR:-10.0.0.0/16}
+KWOK_NODES=${KWOK_NODES:-1}
+KWOK_NODE_PODS=${KWOK_NODE_PODS:-1000}
+CLIENT_QPS=${CLIENT_QPS:-50}
 ALL_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
 
 log() { printf '[k8s-local] %s\n' "$*" >&2; }
@@ -187,6 +198,53 @@ up() {
   mkdir -p "$RUN"/{logs,pids,etcd}
   pki
   kubeconfig
+  start_etcd
+  start_apiserver
+
+  start_bg kube-controller-manager "$BIN/kube-controller-manager" \
+    --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
+    --authorization-kubeconfig="$KUBECONFIG_FILE" \
+    --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
+    --service-account-private-key-file="$RUN/pki/sa.key" --root-ca-file="$RUN/pki/ca.crt" \
+    --use-service-account-credentials=true --controllers='*' \
+    --kube-api-qps="$CLIENT_QPS" --kube-api-burst="$((CLIENT_QPS * 2))"
+  start_bg kube-scheduler "$BIN/kube-scheduler" \
+    --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
+    --authorization-kubeconfig="$KUBECONFIG_FILE" \
+    --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --leader-elect=false \
+    --kube-api-qps="$CLIENT_QPS" --kube-api-burst="$((CLIENT_QPS * 2))"
+  cp "$CACHE/kwok-stages.yaml" "$RUN/kwok.yaml"
+  start_bg kwok "$BIN/kwok" --kubeconfig="$KUBECONFIG_FILE" --config="$RUN/kwok.yaml" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --node-ip=127.0.0.1 --cidr=10.244.0.0/16 --node-lease-duration-seconds=40
+
+  local i
+  for ((i = 0; i < KWOK_NODES; i++)); do
+    k apply -f - >/dev/null <<NODE
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$i
+  annotations:
+    node.alpha.kubernetes.io/ttl: "0"
+    kwok.x-k8s.io/node: fake
+  labels:
+    kubernetes.io/hostname: kwok-node-$i
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    type: kwok
+status:
+  allocatable: {cpu: "640", memory: 5Ti, pods: "$KWOK_NODE_PODS", nvidia.com/gpu: "64"}
+  capacity: {cpu: "640", memory: 5Ti, pods: "$KWOK_NODE_PODS", nvidia.com/gpu: "64"}
+NODE
+  done
+  wait_for kwok 60 k wait --for=condition=Ready node/kwok-node-0 --timeout=1s
+  wait_for kube-controller-manager 60 k -n default get serviceaccount default
+  log "control plane up"
+  echo "export KUBECONFIG=$KUBECONFIG_FILE"
+}
+
+start_etcd() {
   start_bg etcd "$BIN/etcd" --name=node0 --data-dir="$RUN/etcd" \
     --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
@@ -194,7 +252,25 @@ up() {
     --initial-cluster="node0=http://127.0.0.1:$ETCD_PEER_PORT" --listen-metrics-urls= \
     --unsafe-no-fsync=true --auto-compaction-retention=1 --quota-backend-bytes=2147483648
   wait_for etcd 30 curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
+}
 
+start_apiserver() {
+  local audit=()
+  if [[ ${AUDIT:-0} != 0 ]]; then
+    local reads="  - level: None
+    verbs: [get, list, watch]"
+    [[ $AUDIT == 2 ]] && reads="" # reads too (benchmarks count them)
+    cat >"$RUN/audit-policy.yaml" <<POLICY
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+$reads
+  - level: Metadata
+POLICY
+    audit=(--audit-policy-file="$RUN/audit-policy.yaml" --audit-log-path="$RUN/logs/audit.log"
+      --audit-log-maxsize=200 --audit-log-maxbackup=1)
+  fi
   start_bg kube-apiserver "$BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
@@ -202,46 +278,25 @@ up() {
     --client-ca-file="$RUN/pki/ca.crt" \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$RUN/pki/sa.pub" --service-account-signing-key-file="$RUN/pki/sa.key" \
-    --service-cluster-ip-range=10.0.0.0/24 --authorization-mode=Node,RBAC --allow-privileged=true \
-    --kubelet-preferred-address-types=InternalIP
+    --service-cluster-ip-range="$SERVICE_CIDR" --authorization-mode=Node,RBAC --allow-privileged=true \
+    --kubelet-preferred-address-types=InternalIP "${audit[@]}"
   wait_for kube-apiserver 120 curl -fsS --cacert "$RUN/pki/ca.crt" "https://127.0.0.1:$APISERVER_PORT/readyz"
+}
 
-  start_bg kube-controller-manager "$BIN/kube-controller-manager" \
-    --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
-    --authorization-kubeconfig="$KUBECONFIG_FILE" \
-    --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
-    --service-account-private-key-file="$RUN/pki/sa.key" --root-ca-file="$RUN/pki/ca.crt" \
-    --use-service-account-credentials=true --controllers='*'
-  start_bg kube-scheduler "$BIN/kube-scheduler" \
-    --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
-    --authorization-kubeconfig="$KUBECONFIG_FILE" \
-    --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --leader-elect=false
-  cp "$CACHE/kwok-stages.yaml" "$RUN/kwok.yaml"
-  start_bg kwok "$BIN/kwok" --kubeconfig="$KUBECONFIG_FILE" --config="$RUN/kwok.yaml" \
-    --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-    --node-ip=127.0.0.1 --cidr=10.244.0.0/16 --node-lease-duration-seconds=40
-
-  k apply -f - >/dev/null <<'NODE'
-apiVersion: v1
-kind: Node
-metadata:
-  name: kwok-node-0
-  annotations:
-    node.alpha.kubernetes.io/ttl: "0"
-    kwok.x-k8s.io/node: fake
-  labels:
-    kubernetes.io/hostname: kwok-node-0
-    kubernetes.io/os: linux
-    kubernetes.io/arch: amd64
-    type: kwok
-status:
-  allocatable: {cpu: "64", memory: 512Gi, pods: "250"}
-  capacity: {cpu: "64", memory: 512Gi, pods: "250"}
-NODE
-  wait_for kwok 60 k wait --for=condition=Ready node/kwok-node-0 --timeout=1s
-  wait_for kube-controller-manager 60 k -n default get serviceaccount default
-  log "control plane up"
-  echo "export KUBECONFIG=$KUBECONFIG_FILE"
+# Stops one component (SIGTERM, then SIGKILL) and starts it again with the same data.
+restart() {
+  local n=$1 p i
+  [[ -f $RUN/pids/$n.pid ]] || { log "$n is not running"; return 1; }
+  p=$(cat "$RUN/pids/$n.pid")
+  kill "$p" 2>/dev/null || true
+  for ((i = 0; i < 40; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$p" 2>/dev/null || true
+  case $n in
+  kube-apiserver) start_apiserver ;;
+  etcd) start_etcd ;;
+  *) log "cannot restart $n"; return 1 ;;
+  esac
+  log "$n restarted"
 }
 
 down() {
@@ -282,6 +337,7 @@ build) build ;;
 up) up ;;
 down) down ;;
 status) status ;;
+restart) restart "${2:?restart needs kube-apiserver or etcd}" ;;
 *)
   echo "usage: $0 build|up|down|status" >&2
   exit 2

@@ -35,25 +35,27 @@ public final class GateRunner {
   public Map<String, Measurement> measure(List<GateSpec> due, Variables vars, Targets targets) {
     Map<String, Measurement> out = new LinkedHashMap<>();
     for (GateSpec g : due) {
-      QueryTarget target;
-      try {
-        target = targets.resolve(g);
-      } catch (Exception e) {
-        String q = g.prometheus == null ? null : g.prometheus.query;
-        out.put(g.name, new Measurement.Error(Measurement.ErrorKind.AUTH, e.getMessage(), q));
-        continue;
-      }
-      if (g.abMetric != null) {
-        out.put(
-            g.name,
-            experiments.read(g.abMetric, g.abWindowSeconds, target, vars.canary(), vars.stable()));
-      } else if (g.comparison != null) {
-        out.put(g.name, distributions.read(g.comparison, target, vars.canary(), vars.stable()));
-      } else {
-        out.put(g.name, measure(g, vars, target));
-      }
+      out.put(g.name, measureOne(g, vars, targets));
     }
     return out;
+  }
+
+  /** Measures one gate: resolves where its query goes, then asks the provider. */
+  public Measurement measureOne(GateSpec g, Variables vars, Targets targets) {
+    QueryTarget target;
+    try {
+      target = targets.resolve(g);
+    } catch (Exception e) {
+      String q = g.prometheus == null ? null : g.prometheus.query;
+      return new Measurement.Error(Measurement.ErrorKind.AUTH, e.getMessage(), q);
+    }
+    if (g.abMetric != null) {
+      return experiments.read(g.abMetric, g.abWindowSeconds, target, vars.canary(), vars.stable());
+    }
+    if (g.comparison != null) {
+      return distributions.read(g.comparison, target, vars.canary(), vars.stable());
+    }
+    return measure(g, vars, target);
   }
 
   private Measurement measure(GateSpec g, Variables vars, QueryTarget target) {

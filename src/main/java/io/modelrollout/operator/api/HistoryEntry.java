@@ -24,6 +24,11 @@ public class HistoryEntry {
   @JsonPropertyDescription("When the rollout ended (RFC 3339).")
   public String at;
 
+  @JsonPropertyDescription(
+      "When the rollout started (RFC 3339); its duration is at - startedAt. The first version's"
+          + " is when it became stable.")
+  public String startedAt;
+
   public HistoryEntry() {}
 
   public HistoryEntry(String version, String revision, Outcome outcome, String reason, String at) {

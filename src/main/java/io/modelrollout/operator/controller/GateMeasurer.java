@@ -1,8 +1,9 @@
 package io.modelrollout.operator.controller;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modelrollout.operator.analysis.GateRunner;
-import io.modelrollout.operator.analysis.Measurement;
+import io.modelrollout.operator.analysis.GateSchedule;
 import io.modelrollout.operator.analysis.MetricProvider;
 import io.modelrollout.operator.api.GateSpec;
 import io.modelrollout.operator.api.GateStatus;
@@ -10,26 +11,39 @@ import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
 import io.modelrollout.operator.telemetry.RolloutMetrics;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Measures the gates the engine says are due, with template variables from the status. */
+/**
+ * Measures the gates the engine says are due, with template variables from the status. The queries
+ * run on the {@link MeasurementQueue}, off the reconcile thread: a reconcile takes the measurements
+ * that are ready and starts the others, and the completion of one reconciles again.
+ */
 public class GateMeasurer {
   private final GateRunner runner;
   private final RolloutMetrics metrics;
   private final GateTargets targets;
+  private final MeasurementQueue queue;
 
-  public GateMeasurer(MetricProvider provider, RolloutMetrics metrics, GateTargets targets) {
+  public GateMeasurer(
+      MetricProvider provider,
+      RolloutMetrics metrics,
+      GateTargets targets,
+      MeasurementQueue queue) {
     this.runner = new GateRunner(provider);
     this.metrics = metrics;
     this.targets = targets;
+    this.queue = queue;
   }
 
-  /** The snapshot with measurements of {@code due} added. */
+  /** The snapshot with the measurements of {@code due} that are ready added. */
   public RolloutSnapshot measure(
       ModelDeployment md, RolloutSnapshot s, List<GateSpec> due, Context<ModelDeployment> ctx) {
+    ResourceID id = ResourceID.fromResource(md);
     if (due.isEmpty()) {
+      queue.collect(id, List.of());
       return s;
     }
     ModelDeploymentStatus st = s.status();
@@ -37,10 +51,54 @@ public class GateMeasurer {
         new GateRunner.Variables(
             variables(md, st.canary.version, st.canary.revision, "canary"),
             variables(md, st.stable.version, st.stable.revision, "stable"));
-    Map<String, Measurement> m =
-        runner.measure(
-            due, vars, g -> targets.target(g, md.getMetadata().getNamespace(), ctx.getClient()));
-    return s.withMeasurements(m);
+    String ns = md.getMetadata().getNamespace();
+    List<MeasurementQueue.Job> jobs = new ArrayList<>();
+    for (GateSpec g : due) {
+      jobs.add(
+          new MeasurementQueue.Job(
+              g.name,
+              key(st, g),
+              targets.timeout(g),
+              () -> runner.measureOne(g, vars, x -> targets.target(x, ns, ctx.getClient()))));
+    }
+    Map<String, io.modelrollout.operator.analysis.Measurement> ready = queue.collect(id, jobs);
+    recordLag(st, due, ready.keySet());
+    return s.withMeasurements(ready);
+  }
+
+  /** How late each taken measurement is against its gate's due time. */
+  private void recordLag(
+      ModelDeploymentStatus st, List<GateSpec> due, java.util.Set<String> taken) {
+    if (taken.isEmpty() || st.stepStartedAt == null) {
+      return;
+    }
+    java.time.Instant started = java.time.Instant.parse(st.stepStartedAt);
+    java.time.Instant now = java.time.Instant.now();
+    for (GateSpec g : due) {
+      if (taken.contains(g.name)) {
+        GateSchedule.nextDue(g, GateSchedule.find(st.gates, g.name), started)
+            .ifPresent(t -> metrics.gateLag(java.time.Duration.between(t, now)));
+      }
+    }
+  }
+
+  /** Forgets the measurements of a ModelDeployment that is gone. */
+  public void forget(ResourceID id) {
+    queue.forget(id);
+  }
+
+  /** One measurement round of a gate: its canary, stage and the last time it was measured. */
+  private static String key(ModelDeploymentStatus st, GateSpec g) {
+    GateStatus last = GateSchedule.find(st.gates, g.name);
+    return st.canary.revision
+        + "/"
+        + st.currentStepIndex
+        + "/"
+        + st.stepStartedAt
+        + "/"
+        + g.name
+        + "/"
+        + (last == null || last.measuredAt == null ? "-" : last.measuredAt);
   }
 
   /** Counts the evaluations the engine made from this snapshot's measurements. */

@@ -26,6 +26,11 @@ public class GateTargets {
     }
   }
 
+  /** How long one query of the gate may take. */
+  public java.time.Duration timeout(GateSpec gate) {
+    return Durations.parseOr(gate.prometheus.timeout, settings.queryTimeout());
+  }
+
   public QueryTarget target(GateSpec gate, String namespace, KubernetesClient client)
       throws UnresolvedTarget {
     GateSpec.PrometheusGate p =

@@ -13,10 +13,12 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.resources.Labels;
 import io.modelrollout.operator.telemetry.RolloutMetrics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,12 +38,34 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   private final ReconcileFlow flow;
   private final FailureHandler failures;
+  private final GateMeasurer gates;
+  private final MeasurementEvents measured;
+  private final MeasurementQueue queue;
   private final RolloutMetrics metrics;
 
-  public ModelDeploymentReconciler(ReconcileFlow flow, RolloutMetrics metrics) {
+  public ModelDeploymentReconciler(
+      ReconcileFlow flow,
+      GateMeasurer gates,
+      MeasurementEvents measured,
+      MeasurementQueue queue,
+      RolloutMetrics metrics) {
     this.flow = flow;
     this.failures = new FailureHandler(flow, metrics);
+    this.gates = gates;
+    this.measured = measured;
+    this.queue = queue;
     this.metrics = metrics;
+  }
+
+  /** Forgets what the reconciler keeps in memory for a ModelDeployment that was deleted. */
+  public void forget(ModelDeployment md) {
+    gates.forget(io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(md));
+    metrics.forget(md.getMetadata().getNamespace(), md.getMetadata().getName());
+  }
+
+  /** Stops the gate query threads. */
+  public void close() {
+    queue.close();
   }
 
   @Override
@@ -76,9 +100,22 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
             .withLabelSelector(managed)
             .withNamespacesInheritedFromController()
             .build();
-    return List.of(
-        new InformerEventSource<>(deployments, context),
-        new InformerEventSource<>(services, context),
-        PolicyEventSource.create(context));
+    List<EventSource<?, ModelDeployment>> sources = new java.util.ArrayList<>();
+    sources.add(new InformerEventSource<>(deployments, context));
+    sources.add(new InformerEventSource<>(services, context));
+    sources.add(PolicyEventSource.create(context));
+    sources.add(measured);
+    Set<TrafficProvider> installed;
+    try {
+      installed = new ProviderDiscovery(java.time.Clock.systemUTC()).installed(context.getClient());
+    } catch (RuntimeException e) {
+      installed = Set.of(); // watched from the first reconcile that can tell
+    }
+    for (TrafficProvider p : List.of(TrafficProvider.GatewayAPI, TrafficProvider.Istio)) {
+      if (installed.contains(p)) {
+        sources.add(RouteEventSources.create(p, context));
+      }
+    }
+    return sources;
   }
 }

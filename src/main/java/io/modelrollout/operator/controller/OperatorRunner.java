@@ -2,7 +2,6 @@ package io.modelrollout.operator.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelrollout.operator.analysis.MetricProvider;
@@ -36,7 +35,10 @@ public class OperatorRunner {
   private final String leaseName;
   private final Optional<String> leaseNamespace;
   private final int threads;
+  private final java.time.Duration resync;
   private volatile Operator operator;
+  private final LeaderElection election = new LeaderElection();
+  private volatile ModelDeploymentReconciler reconciler;
 
   public OperatorRunner(
       KubernetesClient client,
@@ -50,7 +52,9 @@ public class OperatorRunner {
       @ConfigProperty(name = "modelrollout.leader-election.lease-name") String leaseName,
       @ConfigProperty(name = "modelrollout.leader-election.lease-namespace")
           Optional<String> leaseNamespace,
-      @ConfigProperty(name = "modelrollout.reconcile-threads", defaultValue = "10") int threads) {
+      @ConfigProperty(name = "modelrollout.reconcile-threads", defaultValue = "10") int threads,
+      @ConfigProperty(name = "modelrollout.resync-interval", defaultValue = "5m")
+          java.time.Duration resync) {
     this.client = client;
     this.registry = registry;
     this.clock = clock;
@@ -62,6 +66,7 @@ public class OperatorRunner {
     this.leaseName = leaseName;
     this.leaseNamespace = leaseNamespace;
     this.threads = threads;
+    this.resync = resync;
   }
 
   void start(@Observes StartupEvent event) {
@@ -77,22 +82,24 @@ public class OperatorRunner {
                           .build());
               if (leaderElection) {
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
+                    election.configuration(
                         leaseName, leaseNamespace.filter(s -> !s.isBlank()).orElse(null)));
               }
             });
     Set<String> watched = watchedNamespaces();
+    reconciler = Wiring.create(clock, settings, provider, metrics);
     op.register(
-        Wiring.create(clock, settings, provider, metrics),
+        reconciler,
         c -> {
           if (!watched.isEmpty()) {
             c.settingNamespaces(watched);
           }
+          c.withReconciliationMaxInterval(resync);
         });
     LOG.infof(
         "starting the ModelDeployment controller (namespaces: %s, leader election: %s, default Prometheus: %s)",
         watched.isEmpty() ? "all" : watched,
-        leaderElection,
+        leaderElection ? "on, as " + election.identity() : "off",
         settings.defaultPrometheus() == null ? "none" : settings.defaultPrometheus());
     op.start();
     operator = op;
@@ -100,7 +107,8 @@ public class OperatorRunner {
   }
 
   /**
-   * Drops the metrics of a deleted ModelDeployment (the reconciler sees no deletion: no finalizer).
+   * Drops what is kept in memory for a deleted ModelDeployment: its metrics and gate queries (the
+   * reconciler sees no deletion: there is no finalizer).
    */
   private void forgetDeleted(Set<String> watched) {
     var handler =
@@ -113,7 +121,7 @@ public class OperatorRunner {
 
           @Override
           public void onDelete(ModelDeployment md, boolean unknownFinalState) {
-            metrics.forget(md.getMetadata().getNamespace(), md.getMetadata().getName());
+            reconciler.forget(md);
           }
         };
     if (watched.isEmpty()) {
@@ -125,9 +133,23 @@ public class OperatorRunner {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    election.stopping();
     if (operator != null) {
       operator.stop();
+      if (leaderElection) {
+        election.release(client, leaseNamespace(), leaseName);
+      }
     }
+    if (reconciler != null) {
+      reconciler.close();
+    }
+  }
+
+  /** Where the lease lives: the setting, or the namespace of the client (the pod's). */
+  private String leaseNamespace() {
+    return leaseNamespace
+        .filter(s -> !s.isBlank())
+        .orElseGet(() -> client.getConfiguration().getNamespace());
   }
 
   /** The running operator, or null before start. */

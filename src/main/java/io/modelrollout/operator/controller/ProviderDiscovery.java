@@ -17,6 +17,7 @@ import java.util.Set;
  */
 public class ProviderDiscovery {
   private static final Duration TTL = Duration.ofSeconds(60);
+  private static final Duration TTL_WHILE_MISSING = Duration.ofSeconds(10);
   private final Clock clock;
   private volatile Set<TrafficProvider> cached;
   private volatile Instant cachedAt = Instant.EPOCH;
@@ -27,7 +28,8 @@ public class ProviderDiscovery {
 
   public Set<TrafficProvider> installed(KubernetesClient client) {
     Instant now = clock.instant();
-    if (cached == null || now.isAfter(cachedAt.plus(TTL))) {
+    Duration ttl = cached != null && cached.size() < 3 ? TTL_WHILE_MISSING : TTL;
+    if (cached == null || now.isAfter(cachedAt.plus(ttl))) {
       Set<TrafficProvider> s = EnumSet.of(TrafficProvider.ReplicaRatio);
       if (serves(client, "gateway.networking.k8s.io/v1", "httproutes")) {
         s.add(TrafficProvider.GatewayAPI);

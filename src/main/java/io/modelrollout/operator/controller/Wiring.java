@@ -27,8 +27,11 @@ public class Wiring {
   OperatorSettings settings(
       @ConfigProperty(name = "modelrollout.prometheus.address") Optional<String> prometheus,
       @ConfigProperty(name = "modelrollout.prometheus.timeout", defaultValue = "10s")
-          Duration timeout) {
-    return new OperatorSettings(prometheus.filter(s -> !s.isBlank()).orElse(null), timeout);
+          Duration timeout,
+      @ConfigProperty(name = "modelrollout.prometheus.concurrency", defaultValue = "8")
+          int concurrency) {
+    return new OperatorSettings(
+        prometheus.filter(s -> !s.isBlank()).orElse(null), timeout, concurrency);
   }
 
   @Produces
@@ -46,15 +49,18 @@ public class Wiring {
   /** Builds a reconciler; tests call this with their own clock, provider and registry. */
   public static ModelDeploymentReconciler create(
       Clock clock, OperatorSettings settings, MetricProvider provider, RolloutMetrics metrics) {
+    MeasurementEvents measured = new MeasurementEvents();
+    MeasurementQueue queue = new MeasurementQueue(settings.queryConcurrency(), measured);
+    GateMeasurer gates = new GateMeasurer(provider, metrics, new GateTargets(settings), queue);
     ReconcileFlow flow =
         new ReconcileFlow(
             new WorldReader(new ProviderDiscovery(clock)),
             settings,
             new RolloutEngine(clock),
-            new GateMeasurer(provider, metrics, new GateTargets(settings)),
+            gates,
             new EventRecorder(clock),
             metrics,
             clock);
-    return new ModelDeploymentReconciler(flow, metrics);
+    return new ModelDeploymentReconciler(flow, gates, measured, queue, metrics);
   }
 }

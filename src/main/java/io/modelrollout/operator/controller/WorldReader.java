@@ -56,10 +56,15 @@ public class WorldReader {
     }
     Set<TrafficProvider> installed = discovery.installed(ctx.getClient());
     TrafficProvider provider = Applier.provider(md);
-    RouteObservation route =
-        installed.contains(provider)
-            ? TrafficRouters.forProvider(provider, ctx.getClient()).observe(md)
-            : RouteObservation.NONE;
+    RouteObservation route = RouteObservation.NONE;
+    if (installed.contains(provider)) {
+      RouteEventSources.ensure(provider, ctx);
+      // the watched cache holds the routes the operator owns; any other is read directly
+      route =
+          RouteEventSources.cached(provider, md, ctx)
+              .map(r -> RouteObservation.of(r, md))
+              .orElseGet(() -> TrafficRouters.forProvider(provider, ctx.getClient()).observe(md));
+    }
     Map<String, Service> services = new LinkedHashMap<>();
     ctx.getSecondaryResources(Service.class)
         .forEach(s -> services.put(s.getMetadata().getName(), s));

@@ -30,7 +30,7 @@ import java.util.Map;
 public final class RolloutEngine {
   static final int HISTORY_LIMIT = 10;
   static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
-  static final Duration INVALID_RECHECK = Duration.ofSeconds(60);
+  static final Duration INVALID_RECHECK = Duration.ofSeconds(15);
   static final Duration MIN_REQUEUE = Duration.ofSeconds(1);
 
   /** How soon to look again after a step's weight went into force. */

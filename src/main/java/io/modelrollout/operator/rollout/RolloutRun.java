@@ -394,7 +394,9 @@ final class RolloutRun {
   }
 
   private void addHistory(Outcome outcome, String reason, RevisionStatus r) {
-    st.history.add(0, new HistoryEntry(r.version, r.revision, outcome, reason, now.toString()));
+    HistoryEntry e = new HistoryEntry(r.version, r.revision, outcome, reason, now.toString());
+    e.startedAt = st.rolloutStartedAt != null ? st.rolloutStartedAt : now.toString();
+    st.history.add(0, e);
     while (st.history.size() > RolloutEngine.HISTORY_LIMIT) {
       st.history.remove(st.history.size() - 1);
     }

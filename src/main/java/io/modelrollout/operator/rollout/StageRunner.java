@@ -25,7 +25,10 @@ final class StageRunner {
   /** Not yet; look again at {@code until} (null: when something changes). */
   record Wait(Instant until) implements Result {}
 
-  /** The stage's weight goes into force with this reconcile; the stage ends on the next one. */
+  /**
+   * The stage's weight goes into force with this reconcile and the next stage asks for another: the
+   * stage ends on the next reconcile, so both weights are routed in turn.
+   */
   record Settle() implements Result {}
 
   /** The stage failed: roll back with this reason. */
@@ -98,8 +101,10 @@ final class StageRunner {
     } else {
       int weight = placement.weight(st.stable, st.canary, index, previousWeight);
       done = weight == target.weight() && ready >= Math.max(1, minReady(target.weight()));
-      if (done && previousWeight != weight) {
-        return new Settle(); // a step's weight is routed before the next step begins
+      if (done && previousWeight != weight && nextTargetDiffers(index)) {
+        // the next stage asks for another weight at once: route this one first, so that no
+        // step's weight is skipped (a pause or an analysis keeps it, so it needs no extra turn)
+        return new Settle();
       }
     }
     if (done) {
@@ -111,6 +116,13 @@ final class StageRunner {
           Reasons.PROGRESS_DEADLINE_EXCEEDED, deadlineMessage(st, stage, index, ready, want));
     }
     return new Wait(deadline);
+  }
+
+  private boolean nextTargetDiffers(int index) {
+    if (index + 1 >= plan.size()) {
+      return false;
+    }
+    return plan.target(index + 1).weight() != plan.target(index).weight();
   }
 
   private int minReady(int weight) {

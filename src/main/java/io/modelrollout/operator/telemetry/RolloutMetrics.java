@@ -78,6 +78,20 @@ public class RolloutMetrics {
         Tags.of("namespace", namespace, "name", name, "kind", kind));
   }
 
+  /**
+   * Records how late a gate was measured: from when it was due to when its value was taken (the
+   * query's time included), over all ModelDeployments.
+   */
+  public void gateLag(Duration lag) {
+    Timer.builder("modelrollout_gate_lag")
+        .description("From a gate's due time to its measurement being taken")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(10))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry)
+        .record(lag.isNegative() ? Duration.ZERO : lag);
+  }
+
   /** Counts one reconcile of a ModelDeployment. */
   public void reconciled(String namespace, String name) {
     count("modelrollout_reconciles_total", Tags.of("namespace", namespace, "name", name));

@@ -123,14 +123,18 @@ class CanaryRolloutIT {
         .containsEntry("modelrollout.io/revision", v2);
     assertThat(client.services().inNamespace(ns).withName("fraud").get().getSpec().getSelector())
         .containsEntry("modelrollout.io/revision", v2);
-    assertThat(
-            operator
-                .registry
-                .find("modelrollout_rollout_duration")
-                .tag("outcome", "Promoted")
-                .timer()
-                .count())
-        .isEqualTo(1);
+    await("the rollout's duration is recorded once its status is written")
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              var t =
+                  operator
+                      .registry
+                      .find("modelrollout_rollout_duration")
+                      .tag("outcome", "Promoted")
+                      .timer();
+              return t != null && t.count() == 1;
+            });
     assertThat(metrics.queries())
         .contains("errors{model=\"fraud-detector\",version=\"2.0.0\",variant=\"canary\"}");
 
@@ -238,7 +242,9 @@ class CanaryRolloutIT {
   private List<String> reasons() {
     return client.v1().events().inNamespace(ns).list().getItems().stream()
         .sorted(
-            java.util.Comparator.comparing(Event::getLastTimestamp)
+            java.util.Comparator.comparing(
+                    Event::getLastTimestamp,
+                    java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
                 .thenComparing(e -> e.getMetadata().getCreationTimestamp()))
         .map(Event::getReason)
         .toList();

@@ -3,6 +3,7 @@ package io.modelrollout.operator.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
@@ -19,6 +20,7 @@ import io.modelrollout.operator.testing.OperatorHarness;
 import io.modelrollout.operator.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,9 +79,80 @@ class ProviderNotInstalledIT {
                                   + "@"
                                   + d.getMetadata().getResourceVersion())
                       .toList());
+
+          // Istio is installed: the ModelDeployment recovers, and the operator watches its route
+          TestCluster.installCrds(
+              client, TestCluster.projectDir().resolve("src/test/resources/test-crds"));
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      phase(client) == Phase.Healthy
+                          && "2.0.0".equals(stableVersion(client))
+                          && virtualService(client) != null);
+          String originalRoute = primaryRoute(client).toString();
+          editPrimaryRoute(client, 70);
+          await("a foreign edit of the route is undone without waiting for a resync")
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> primaryRoute(client).toString().equals(originalRoute));
         }
       }
     }
+  }
+
+  private static String stableVersion(KubernetesClient client) {
+    ModelDeployment md =
+        client.resources(ModelDeployment.class).inNamespace("bare").withName("fraud").get();
+    return md.getStatus().stable.version;
+  }
+
+  private static GenericKubernetesResource virtualService(KubernetesClient client) {
+    return client
+        .genericKubernetesResources("networking.istio.io/v1", "VirtualService")
+        .inNamespace("bare")
+        .withName("fraud")
+        .get();
+  }
+
+  private static Object primaryRoute(KubernetesClient client) {
+    return primaryRoute(virtualService(client));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object primaryRoute(GenericKubernetesResource vs) {
+    Map<String, Object> spec = (Map<String, Object>) vs.getAdditionalProperties().get("spec");
+    List<Map<String, Object>> http = (List<Map<String, Object>>) spec.get("http");
+    return http.get(http.size() - 1).get("route");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void editPrimaryRoute(KubernetesClient client, int canaryWeight) {
+    client
+        .genericKubernetesResources("networking.istio.io/v1", "VirtualService")
+        .inNamespace("bare")
+        .withName("fraud")
+        .edit(
+            vs -> {
+              Map<String, Object> spec =
+                  (Map<String, Object>) vs.getAdditionalProperties().get("spec");
+              List<Map<String, Object>> http = (List<Map<String, Object>>) spec.get("http");
+              http.get(http.size() - 1)
+                  .put(
+                      "route",
+                      List.of(
+                          Map.of(
+                              "destination",
+                              Map.of("host", "fraud-stable", "port", Map.of("number", 80)),
+                              "weight",
+                              100 - canaryWeight),
+                          Map.of(
+                              "destination",
+                              Map.of("host", "fraud-canary", "port", Map.of("number", 80)),
+                              "weight",
+                              canaryWeight)));
+              return vs;
+            });
+    assertThat(primaryRoute(client).toString()).contains("weight=" + canaryWeight);
   }
 
   private static Phase phase(KubernetesClient client) {

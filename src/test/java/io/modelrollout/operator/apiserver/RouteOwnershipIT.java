@@ -101,6 +101,49 @@ class RouteOwnershipIT {
   }
 
   @Test
+  void aForeignEditOfTheWeightsIsUndoneAtOnce() {
+    client.resource(routed("fraud", TrafficProvider.GatewayAPI)).create();
+    scenario.awaitMd("fraud", m -> m.getStatus().phase == Phase.Healthy);
+    client
+        .resources(HTTPRoute.class)
+        .inNamespace(ns)
+        .withName("fraud")
+        .edit(
+            r -> {
+              var primary =
+                  r.getSpec().getRules().stream()
+                      .filter(x -> "modelrollout-primary".equals(x.getName()))
+                      .findFirst()
+                      .orElseThrow();
+              primary.setBackendRefs(
+                  List.of(
+                      new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder()
+                          .withName("fraud-canary")
+                          .withPort(80)
+                          .withWeight(100)
+                          .build()));
+              return r;
+            });
+    await("undone from the route's watch, not at the next resync (5 minutes)")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                client
+                    .resources(HTTPRoute.class)
+                    .inNamespace(ns)
+                    .withName("fraud")
+                    .get()
+                    .getSpec()
+                    .getRules()
+                    .stream()
+                    .filter(x -> "modelrollout-primary".equals(x.getName()))
+                    .allMatch(
+                        x ->
+                            x.getBackendRefs().size() == 1
+                                && x.getBackendRefs().get(0).getName().equals("fraud-stable")));
+  }
+
+  @Test
   void aRouteSomeoneElseCreatedIsAConflictLeftAloneAndNeverDeleted() {
     HTTPRoute foreign = client.resource(foreignRoute("fraud", false)).create();
     client.resource(routed("fraud", TrafficProvider.GatewayAPI)).create();

@@ -172,7 +172,7 @@ class ChartTest {
     Map<String, Object> env = env(container(deployment));
     assertThat(env)
         .containsEntry("MRO_LEADER_ELECTION", "true")
-        .containsEntry("MODELROLLOUT_LEADER_ELECTION_LEASE_NAME", "mro-model-rollout-operator");
+        .containsEntry("MRO_LEASE_NAME", "mro-model-rollout-operator");
     assertThat(env.get("MRO_LEASE_NAMESPACE"))
         .as("from the downward API")
         .isEqualTo(Map.of("fieldRef", Map.of("fieldPath", "metadata.namespace")));

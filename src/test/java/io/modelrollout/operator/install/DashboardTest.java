@@ -71,7 +71,7 @@ class DashboardTest {
         Files.readString(
             io.modelrollout.operator.testing.TestCluster.projectDir().resolve("README.md"));
     for (String m : OperatorMetrics.all()) {
-      String base = m.replaceAll("_(count|sum|max)$", "");
+      String base = m.replaceAll("_(bucket|count|sum|max)$", "");
       assertThat(readme).as("README documents %s", m).contains(base);
     }
   }

@@ -20,11 +20,11 @@ import java.util.Map;
  * credentials of its ServiceAccount (a token from the TokenRequest API), so that the operator can
  * run with exactly the chart's permissions.
  */
-final class Installation {
-  final String namespace;
-  final Release release;
-  final String serviceAccount = Chart.RELEASE + "-model-rollout-operator";
-  final String deployment = serviceAccount;
+public final class Installation {
+  public final String namespace;
+  public final Release release;
+  public final String serviceAccount = Chart.RELEASE + "-model-rollout-operator";
+  public final String deployment = serviceAccount;
   private final KubernetesClient admin;
   private String token;
 
@@ -37,12 +37,18 @@ final class Installation {
   /** {@code helm install mro helm/model-rollout-operator -n namespace --set ...}. */
   static Installation install(
       KubernetesClient admin, String namespace, Map<String, Object> values) {
+    return install(admin, TestCluster.kubeconfig(), namespace, values);
+  }
+
+  /** The same on the cluster of {@code admin}, whose kubeconfig is {@code kubeconfigYaml}. */
+  public static Installation install(
+      KubernetesClient admin, String kubeconfigYaml, String namespace, Map<String, Object> values) {
     InstallCommand cmd =
         Chart.helm()
             .install()
             .withName(Chart.RELEASE)
             .withNamespace(namespace)
-            .withKubeConfigContents(TestCluster.kubeconfig());
+            .withKubeConfigContents(kubeconfigYaml);
     values.forEach(cmd::set);
     return new Installation(admin, namespace, cmd.call());
   }
@@ -50,21 +56,21 @@ final class Installation {
   /** A token of the chart's ServiceAccount, valid for an hour. */
   synchronized String token() {
     if (token == null) {
-      token =
-          admin
-              .serviceAccounts()
-              .inNamespace(namespace)
-              .withName(serviceAccount)
-              .tokenRequest(
-                  new TokenRequestBuilder()
-                      .withNewSpec()
-                      .withExpirationSeconds(3600L)
-                      .endSpec()
-                      .build())
-              .getStatus()
-              .getToken();
+      token = token(serviceAccount);
     }
     return token;
+  }
+
+  /** A token of a ServiceAccount of the release namespace, valid for an hour. */
+  public String token(String account) {
+    return admin
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName(account)
+        .tokenRequest(
+            new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+        .getStatus()
+        .getToken();
   }
 
   /** A client authenticated as the chart's ServiceAccount. */
@@ -82,14 +88,19 @@ final class Installation {
   }
 
   /** A kubeconfig with the ServiceAccount's token, for the operator process. */
-  Path kubeconfig(Path dir) throws Exception {
-    Config base = TestCluster.config();
+  public Path kubeconfig(Path dir) throws Exception {
+    return kubeconfig(dir, "operator.kubeconfig", token());
+  }
+
+  /** A kubeconfig file {@code name} in {@code dir} that authenticates with {@code token}. */
+  public Path kubeconfig(Path dir, String name, String token) throws Exception {
+    Config base = admin.getConfiguration();
     String ca =
         base.getCaCertData() != null
             ? base.getCaCertData()
             : java.util.Base64.getEncoder()
                 .encodeToString(Files.readAllBytes(Path.of(base.getCaCertFile())));
-    Path f = dir.resolve("operator.kubeconfig");
+    Path f = dir.resolve(name);
     Files.writeString(
         f,
         "apiVersion: v1\nkind: Config\n"
@@ -99,7 +110,7 @@ final class Installation {
             + ca
             + "}}]\n"
             + "users: [{name: operator, user: {token: "
-            + token()
+            + token
             + "}}]\n"
             + "contexts: [{name: test, context: {cluster: test, user: operator, namespace: "
             + namespace
@@ -108,7 +119,7 @@ final class Installation {
   }
 
   /** The operator container's environment as the chart renders it (downward API resolved). */
-  Map<String, String> operatorEnv() {
+  public Map<String, String> operatorEnv() {
     Deployment d = admin.apps().deployments().inNamespace(namespace).withName(deployment).get();
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar e : d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged operator (target/quarkus-app) or an image's entrypoint, run as a process. */
-final class OperatorProcess implements AutoCloseable {
-  final int port;
-  final Path log;
+public final class OperatorProcess implements AutoCloseable {
+  public final int port;
+  public final Path log;
   private final Process process;
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -28,7 +28,13 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   /** {@code java -jar quarkus-run.jar} with {@code env} (and nothing of this JVM's kubeconfig). */
-  static OperatorProcess jar(Map<String, String> env, Path log) throws IOException {
+  public static OperatorProcess jar(Map<String, String> env, Path log) throws IOException {
+    return jar(env, log, List.of("-Xmx256m"));
+  }
+
+  /** The same with these JVM flags (e.g. the image's). */
+  public static OperatorProcess jar(Map<String, String> env, Path log, List<String> jvm)
+      throws IOException {
     int port = freePort();
     String jar =
         System.getProperty(
@@ -37,12 +43,12 @@ final class OperatorProcess implements AutoCloseable {
     if (!Files.exists(Path.of(jar))) {
       throw new IllegalStateException(jar + " is missing: run ./mvnw package first");
     }
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-jar",
-            jar);
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvm);
+    cmd.add("-jar");
+    cmd.add(jar);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("KUBECONFIG");
     pb.environment().putAll(env);
     pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -59,12 +65,12 @@ final class OperatorProcess implements AutoCloseable {
     return new OperatorProcess(pb, port, log);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** Waits until /q/health/ready answers 200; fails with the log if the process exits. */
-  void awaitReady(Duration timeout) throws Exception {
+  public void awaitReady(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -82,7 +88,7 @@ final class OperatorProcess implements AutoCloseable {
     throw new IllegalStateException("the operator was not ready in " + timeout + ":\n" + log());
   }
 
-  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(5))
@@ -90,8 +96,41 @@ final class OperatorProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  /** Whether the process still runs. */
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: the process dies at once, as when a node fails or the OOM killer strikes. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** SIGTERM, as Kubernetes sends before a pod is replaced; returns the exit code. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("the operator did not exit " + timeout + " after SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /** The process's peak resident set size in MiB (VmHWM), or -1 when it is gone. */
+  public long peakRssMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // gone
+    }
+    return -1;
   }
 
   @Override

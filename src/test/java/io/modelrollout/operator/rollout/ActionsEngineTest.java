@@ -175,7 +175,7 @@ class ActionsEngineTest {
     Condition invalid = Conditions.find(d.status().conditions, Condition.INVALID_SPEC);
     assertThat(invalid.status).isEqualTo("True");
     assertThat(invalid.message).isEqualTo("RolloutPolicy 'x' not found in namespace 'ns'");
-    assertThat(d.requeueAfter()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(d.requeueAfter()).isEqualTo(Duration.ofSeconds(15));
   }
 
   @Test

@@ -58,7 +58,7 @@ public final class LocalApiServer implements AutoCloseable {
         "--service-account-issuer=https://kubernetes.default.svc",
         "--service-account-key-file=" + pki.resolve("sa.pub"),
         "--service-account-signing-key-file=" + pki.resolve("sa.key"),
-        "--service-cluster-ip-range=10.0.0.0/24",
+        "--service-cluster-ip-range=10.0.0.0/16", // room for the Services of many tests
         "--authorization-mode=RBAC",
         "--disable-admission-plugins=ServiceAccount",
         "--allow-privileged=true");

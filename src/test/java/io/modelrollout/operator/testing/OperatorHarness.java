@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelrollout.operator.analysis.MetricProvider;
+import io.modelrollout.operator.controller.ModelDeploymentReconciler;
 import io.modelrollout.operator.controller.OperatorSettings;
 import io.modelrollout.operator.controller.Wiring;
 import io.modelrollout.operator.telemetry.RolloutMetrics;
@@ -20,12 +21,22 @@ public final class OperatorHarness implements AutoCloseable {
   public final RequestCounter requests = new RequestCounter();
   public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Operator operator;
+  private final ModelDeploymentReconciler reconciler;
 
   private OperatorHarness(
       io.fabric8.kubernetes.client.Config config,
       String namespace,
       OperatorSettings settings,
       MetricProvider provider) {
+    this(config, namespace, settings, provider, 10);
+  }
+
+  private OperatorHarness(
+      io.fabric8.kubernetes.client.Config config,
+      String namespace,
+      OperatorSettings settings,
+      MetricProvider provider,
+      int reconcileThreads) {
     this.client =
         new KubernetesClientBuilder()
             .withConfig(config)
@@ -36,10 +47,10 @@ public final class OperatorHarness implements AutoCloseable {
             o ->
                 o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
+                    .withConcurrentReconciliationThreads(reconcileThreads)
                     .withStopOnInformerErrorDuringStartup(true));
-    operator.register(
-        Wiring.create(Clock.systemUTC(), settings, provider, new RolloutMetrics(registry)),
-        c -> c.settingNamespaces(namespace));
+    reconciler = Wiring.create(Clock.systemUTC(), settings, provider, new RolloutMetrics(registry));
+    operator.register(reconciler, c -> c.settingNamespaces(namespace));
     operator.start();
   }
 
@@ -56,6 +67,13 @@ public final class OperatorHarness implements AutoCloseable {
     return new OperatorHarness(TestCluster.config(), namespace, settings, provider);
   }
 
+  /** An operator with few reconcile threads, to show what holds them. */
+  public static OperatorHarness start(
+      String namespace, OperatorSettings settings, MetricProvider provider, int reconcileThreads) {
+    return new OperatorHarness(
+        TestCluster.config(), namespace, settings, provider, reconcileThreads);
+  }
+
   /** An operator against another API server. */
   public static OperatorHarness start(
       io.fabric8.kubernetes.client.Config config, String namespace) {
@@ -69,6 +87,7 @@ public final class OperatorHarness implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    reconciler.close();
     client.close();
   }
 }

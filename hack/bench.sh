@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The operator at scale (README: Scale). Builds the control plane and the operator, then runs
+# io.modelrollout.operator.bench.Bench outside Maven's JVM with the test classpath, and writes
+# docs/benchmarks/<date>.md. Arguments go to Bench, e.g. --sizes 100,500,2000 --reaction 20
+# --gates 500 (the defaults); a smoke: --sizes 50 --reaction 3 --gates 50.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash hack/k8s-local.sh build
+./mvnw -q -B package -DskipTests
+./mvnw -q -B test-compile
+./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+exec java -Xmx2g -Dmro.projectDir="$PWD" \
+  -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  io.modelrollout.operator.bench.Bench "$@"

@@ -1,0 +1,370 @@
+package io.modelrollout.operator.bench;
+
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelrollout.operator.analysis.Measurement;
+import io.modelrollout.operator.analysis.QueryTarget;
+import io.modelrollout.operator.analysis.prometheus.PrometheusProvider;
+import io.modelrollout.operator.api.CanaryStep;
+import io.modelrollout.operator.api.GateSpec;
+import io.modelrollout.operator.api.HistoryEntry;
+import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.api.Phase;
+import io.modelrollout.operator.api.RolloutPolicy;
+import io.modelrollout.operator.api.TrafficProvider;
+import io.modelrollout.operator.api.TrafficSpec;
+import io.modelrollout.operator.e2e.FullCluster;
+import io.modelrollout.operator.e2e.Operators;
+import io.modelrollout.operator.install.OperatorProcess;
+import io.modelrollout.operator.testing.Fixtures;
+import io.modelrollout.operator.testing.TestCluster;
+import io.modelrollout.operator.testing.TestExporter;
+import io.modelrollout.operator.testing.TestPrometheus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The operator at scale (make bench; not part of the tests): the full local control plane sized for
+ * it, a real Prometheus and the test exporter, the packaged operator as a process with the image's
+ * JVM flags and the chart's RBAC. Prints each figure as it is measured and writes the tables to
+ * docs/benchmarks/DATE.md.
+ *
+ * <p>Arguments: {@code --sizes 100,500,2000 --reaction 20 --gates 500 --out docs/benchmarks}.
+ */
+public final class Bench {
+  /** The image's JVM flags, with the chart's default memory limit (512 MiB) as the JVM's RAM. */
+  static final List<String> IMAGE_JVM =
+      List.of(
+          "-XX:MaxRAM=512m",
+          "-XX:MaxRAMPercentage=75.0",
+          "-XX:InitialRAMPercentage=25.0",
+          "-XX:+ExitOnOutOfMemoryError");
+
+  static final String OPERATOR_USER =
+      "system:serviceaccount:" + FullCluster.RELEASE_NAMESPACE + ":" + Operators.FULLNAME;
+
+  final List<Integer> sizes;
+  final int reactionRounds;
+  final int gateLoad;
+  final Path out;
+  final StringBuilder report = new StringBuilder();
+  final List<String> verdicts = new ArrayList<>();
+  FullCluster cluster;
+  KubernetesClient admin;
+  TestExporter exporter;
+  TestPrometheus prometheus;
+  OperatorProcess operator;
+  Audit audit;
+
+  Bench(List<Integer> sizes, int reactionRounds, int gateLoad, Path out) {
+    this.sizes = sizes;
+    this.reactionRounds = reactionRounds;
+    this.gateLoad = gateLoad;
+    this.out = out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    List<Integer> sizes =
+        Arrays.stream(a.getOrDefault("sizes", "100,500,2000").split(","))
+            .map(String::trim)
+            .map(Integer::parseInt)
+            .toList();
+    Bench b =
+        new Bench(
+            sizes,
+            Integer.parseInt(a.getOrDefault("reaction", "20")),
+            Integer.parseInt(a.getOrDefault("gates", "500")),
+            TestCluster.projectDir().resolve(a.getOrDefault("out", "docs/benchmarks")));
+    int exit = 0;
+    try {
+      b.run(String.join(" ", args));
+    } catch (Throwable t) {
+      t.printStackTrace();
+      exit = 1;
+    } finally {
+      b.close();
+    }
+    System.exit(exit); // ends informer threads; the cluster stops in its shutdown hook
+  }
+
+  void run(String argLine) throws Exception {
+    long maxPods =
+        2L * sizes.stream().mapToInt(Integer::intValue).max().orElse(100) + 2L * gateLoad;
+    int nodes = (int) Math.max(2, (maxPods + 999) / 1000);
+    say("starting the control plane: %d KWOK nodes of 1000 pods, client QPS 500, audit log", nodes);
+    cluster =
+        FullCluster.start(
+            Map.of(
+                "AUDIT", "2",
+                "KWOK_NODES", String.valueOf(nodes),
+                "KWOK_NODE_PODS", "1000",
+                "CLIENT_QPS", "500",
+                "SERVICE_CIDR", "10.0.0.0/16"));
+    admin = cluster.admin();
+    exporter = new TestExporter();
+    prometheus = TestPrometheus.start(exporter.target());
+    audit = new Audit(cluster.run.resolve("logs/audit.log"), OPERATOR_USER);
+    operator = startOperator("bench");
+    header(argLine, nodes);
+    Burst burst = new Burst(this);
+    Map<Integer, double[]> memory = new LinkedHashMap<>();
+    for (int n : sizes) {
+      memory.put(n, burst.run(n, n == sizes.get(sizes.size() - 1)));
+    }
+    memorySlope(memory);
+    if (reactionRounds > 0) {
+      new Reaction(this).run(reactionRounds);
+    }
+    if (gateLoad > 0) {
+      new GateLoad(this).run(gateLoad);
+    }
+    section("Targets");
+    verdicts.forEach(v -> report.append("- ").append(v).append('\n'));
+    Files.createDirectories(out);
+    Path file = out.resolve(LocalDate.now() + ".md");
+    Files.writeString(file, report.toString());
+    say("wrote %s", file);
+  }
+
+  OperatorProcess startOperator(String name) throws Exception {
+    return Operators.start(
+        cluster,
+        null,
+        name,
+        Map.of(
+            "MRO_LEADER_ELECTION", "false",
+            "MRO_PROMETHEUS_ADDRESS", prometheus.address(),
+            "MRO_PROMETHEUS_TIMEOUT", "2s",
+            "MRO_RESYNC_INTERVAL", "60s",
+            "QUARKUS_LOG_CATEGORY__IO_MODELROLLOUT__LEVEL", "WARN"),
+        IMAGE_JVM);
+  }
+
+  private void header(String argLine, int nodes) throws Exception {
+    report.append("# Benchmark, ").append(LocalDate.now()).append("\n\n");
+    report
+        .append("Command: `make bench")
+        .append(argLine.isBlank() ? "" : " ARGS=\"" + argLine + "\"")
+        .append("` (see hack/bench.sh)\n\n");
+    long memKb =
+        Files.readAllLines(Path.of("/proc/meminfo")).stream()
+            .filter(l -> l.startsWith("MemTotal:"))
+            .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+            .findFirst()
+            .orElse(0L);
+    report
+        .append("Machine: ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, ")
+        .append(memKb / 1024 / 1024)
+        .append(" GiB; Java ")
+        .append(System.getProperty("java.version"))
+        .append("; Kubernetes ")
+        .append(TestCluster.K8S_VERSION)
+        .append(" (kube-apiserver, etcd, controller manager, scheduler on loopback, ")
+        .append(nodes)
+        .append(" KWOK nodes of 1000 pods, controller manager and scheduler client QPS 500,")
+        .append(" Service range /16, audit log of every request); Prometheus ")
+        .append("scraping every second; the operator ")
+        .append(
+            "(target/quarkus-app, one replica, 10 reconcile threads, 8 Prometheus queries at once,")
+        .append(" resync 60 s) with the image's JVM flags `")
+        .append(String.join(" ", IMAGE_JVM))
+        .append("` and the chart's RBAC. The control plane, Prometheus, the exporter and the")
+        .append(" operator share the machine's cores.\n");
+  }
+
+  private void memorySlope(Map<Integer, double[]> memory) {
+    section("Memory per ModelDeployment");
+    List<Integer> ns = new ArrayList<>(memory.keySet());
+    report.append("| N | heap after full GC | RSS |\n|---|---|---|\n");
+    memory.forEach(
+        (n, m) -> report.append(String.format("| %d | %.1f MiB | %.0f MiB |%n", n, m[0], m[1])));
+    if (ns.size() >= 2) {
+      int a = ns.get(0);
+      int b = ns.get(ns.size() - 1);
+      double heapSlope = (memory.get(b)[0] - memory.get(a)[0]) * 1024 / (b - a);
+      double rssSlope = (memory.get(b)[1] - memory.get(a)[1]) * 1024 / (b - a);
+      report.append(
+          String.format(
+              "%nSlope from N = %d to %d: %.1f KiB of heap and %.1f KiB of RSS per"
+                  + " ModelDeployment.%n",
+              a, b, heapSlope, rssSlope));
+      verdict(heapSlope <= 100, "heap per ModelDeployment <= 100 KiB: %.1f KiB", heapSlope);
+    }
+  }
+
+  // ---- helpers shared by the parts
+
+  void section(String title) {
+    report.append("\n## ").append(title).append("\n\n");
+  }
+
+  void verdict(boolean pass, String format, Object... args) {
+    String v = (pass ? "PASS " : "MISS ") + String.format(format, args);
+    verdicts.add(v);
+    say("%s", v);
+  }
+
+  static void say(String format, Object... args) {
+    System.out.printf(
+        "[bench %s] %s%n", Instant.now().toString().substring(11, 19), String.format(format, args));
+  }
+
+  String namespace(String prefix) {
+    return cluster.newNamespace(prefix);
+  }
+
+  RolloutPolicy policy(String ns, String name, CanaryStep... steps) {
+    RolloutPolicy p = Fixtures.canaryPolicy(ns, name, 1, steps);
+    p.getSpec().canary.scaleDownDelay = "2s";
+    p.getSpec().progressDeadline = "10m";
+    return p;
+  }
+
+  static GateSpec errorsGate(int count) {
+    GateSpec g =
+        Fixtures.gate("errors", "model_errors{model=\"{{model}}\",version=\"{{version}}\"}", 0.01);
+    g.count = count;
+    g.interval = "1s";
+    g.initialDelay = "0s";
+    return g;
+  }
+
+  static ModelDeployment model(String ns, String name, String policy, TrafficProvider provider) {
+    ModelDeployment md = Fixtures.withPolicy(Fixtures.model(ns, name, "1.0.0", 1), policy);
+    if (provider == TrafficProvider.GatewayAPI) {
+      md.getSpec().traffic = new TrafficSpec();
+      md.getSpec().traffic.provider = provider;
+      md.getSpec().traffic.gatewayAPI = new TrafficSpec.GatewayApi();
+      TrafficSpec.ParentRef p = new TrafficSpec.ParentRef();
+      p.name = "gateway";
+      md.getSpec().traffic.gatewayAPI.parentRefs = List.of(p);
+    }
+    return md;
+  }
+
+  /** Runs {@code n} tasks on 16 threads and waits for them. */
+  static void parallel(int n, java.util.function.IntConsumer task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<?>> f = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        f.add(pool.submit(() -> task.accept(k)));
+      }
+      for (Future<?> x : f) {
+        x.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  List<ModelDeployment> list(String ns) {
+    return admin.resources(ModelDeployment.class).inNamespace(ns).list().getItems();
+  }
+
+  /**
+   * Waits until {@code count} ModelDeployments of {@code ns} satisfy {@code p}; returns seconds.
+   */
+  double await(String ns, int count, Duration atMost, Predicate<ModelDeployment> p)
+      throws InterruptedException {
+    long t0 = System.nanoTime();
+    long deadline = t0 + atMost.toNanos();
+    while (System.nanoTime() < deadline) {
+      long ok = list(ns).stream().filter(m -> m.getStatus() != null && p.test(m)).count();
+      if (ok >= count) {
+        return (System.nanoTime() - t0) / 1e9;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(
+        "not all " + count + " ModelDeployments of " + ns + " in " + atMost);
+  }
+
+  static boolean healthyAt(ModelDeployment m, String version) {
+    return m.getStatus().phase == Phase.Healthy
+        && m.getStatus().canary == null
+        && version.equals(m.getStatus().stable.version);
+  }
+
+  static double seconds(HistoryEntry h) {
+    return Duration.between(Instant.parse(h.startedAt), Instant.parse(h.at)).toMillis() / 1000.0;
+  }
+
+  static double percentile(List<Double> values, double p) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> s = values.stream().sorted().toList();
+    int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+    return s.get(Math.max(0, Math.min(i, s.size() - 1)));
+  }
+
+  /** Sets a series on the exporter and waits until Prometheus answers it. */
+  void publish(String series, double value) throws InterruptedException {
+    exporter.set(series, value);
+    PrometheusProvider p = new PrometheusProvider();
+    for (int i = 0; i < 80; i++) {
+      if (p.query(QueryTarget.plain(prometheus.address(), Duration.ofSeconds(2)), series)
+              instanceof Measurement.Value v
+          && v.value() == value) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("Prometheus never saw " + series + " = " + value);
+  }
+
+  /** A Prometheus or operator metrics page. */
+  static String get(String url) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  static HTTPRoute route(KubernetesClient c, String ns, String name) {
+    return c.resources(HTTPRoute.class).inNamespace(ns).withName(name).get();
+  }
+
+  static String table(Map<String, Integer> counts, int perN, String unit) {
+    return counts.entrySet().stream()
+        .filter(e -> e.getKey().matches("(create|update|patch|delete) .*"))
+        .filter(e -> !e.getKey().endsWith(" events"))
+        .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / (double) perN))
+        .collect(Collectors.joining(", ", "", " " + unit));
+  }
+
+  private void close() {
+    try {
+      if (operator != null) operator.close();
+      if (prometheus != null) prometheus.close();
+      if (exporter != null) exporter.close();
+      if (admin != null) admin.close();
+    } catch (Exception e) {
+      say("closing: %s", e);
+    }
+  }
+}
