@@ -141,7 +141,7 @@ class ShadowAndABTestIT {
   @Test
   void anABTestWithASignificantWinnerPromotesIt() {
     model = "ab-win";
-    variants(10, 0.10, 10, 0.16, 0);
+    variants(40, 0.10, 40, 0.16, 0); // minSamples (300) well before maxDuration
     ModelDeployment md = abTest("8s", "30s");
     assertThat(md.getStatus().stable.version).isEqualTo("2.0.0");
     var ex = md.getStatus().experiment;

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * RBAC, real pods on KWOK nodes, Prometheus scraping per-version prediction histograms and A/B
  * counters that grow. A shadow passes and walks its follow-up canary; a shadow whose predictions
  * drift is rolled back (mirror removed, shadow pods gone) while errors look fine; an A/B test's
- * winner is promoted and counted.
+ * winner is promoted and counted, one without a difference keeps control, and one with a
+ * sample-ratio mismatch is invalid.
  */
 class ShadowABTestE2EIT extends E2EBase {
   static final double[] BOUNDS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
@@ -161,21 +162,8 @@ class ShadowABTestE2EIT extends E2EBase {
   void anABTestWinnerIsPromoted() throws Exception {
     long t0 = System.nanoTime();
     String ns = cluster.newNamespace("e2e-ab");
-    String model = "ab-win";
-    traffic.variant(
-        "checkout_started_total", "checkout_completed_total", labels(model, "1.0.0"), 10, 0.10);
-    traffic.variant(
-        "checkout_started_total", "checkout_completed_total", labels(model, "2.0.0"), 10, 0.16);
-    RolloutPolicySpec spec = StrategyFixtures.abTest("8s", "30s", 300);
-    spec.abTest.interval = "2s";
-    create(ns, "ab", policy(ns, "ab", spec), model, 2);
-    version(ns, model, "2.0.0");
-    ModelDeployment md =
-        awaitMd(
-            ns,
-            model,
-            Duration.ofSeconds(90),
-            m -> m.getStatus().canary == null && "2.0.0".equals(m.getStatus().stable.version));
+    ModelDeployment md = abTest(ns, "ab-win", 40, 0.10, 40, 0.16, "8s", "30s");
+    assertThat(md.getStatus().stable.version).isEqualTo("2.0.0");
     var ex = md.getStatus().experiment;
     assertThat(ex.decision).isEqualTo(Decision.TreatmentWins);
     assertThat(ex.metrics.get(0).difference.significant).isTrue();
@@ -189,7 +177,71 @@ class ShadowABTestE2EIT extends E2EBase {
     E2EReport.scenario("A/B test winner promoted", t0, operator.peakRssMiB());
   }
 
+  @Test
+  void anABTestWithNoDifferenceKeepsControl() throws Exception {
+    long t0 = System.nanoTime();
+    String ns = cluster.newNamespace("e2e-ab-same");
+    ModelDeployment md = abTest(ns, "ab-same", 200, 0.10, 200, 0.10, "4s", "12s");
+    assertThat(md.getStatus().experiment.decision).isEqualTo(Decision.NoDifference);
+    assertThat(md.getStatus().stable.version).isEqualTo("1.0.0");
+    assertThat(md.getStatus().phase).isEqualTo(Phase.RolledBack);
+    assertThat(md.getStatus().experiment.metrics.get(0).difference.pValue).isGreaterThan(0.05);
+    E2EReport.scenario("A/B test with no difference keeps control", t0, operator.peakRssMiB());
+  }
+
+  @Test
+  void anABTestWithASampleRatioMismatchIsInvalid() throws Exception {
+    long t0 = System.nanoTime();
+    String ns = cluster.newNamespace("e2e-ab-srm");
+    ModelDeployment md = abTest(ns, "ab-srm", 200, 0.10, 120, 0.20, "4s", "30s");
+    assertThat(md.getStatus().experiment.decision).isEqualTo(Decision.Invalid);
+    assertThat(md.getStatus().experiment.sampleRatio.mismatch).isTrue();
+    assertThat(md.getStatus().stable.version).as("never a winner").isEqualTo("1.0.0");
+    assertThat(events(ns, "SampleRatioMismatch"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    E2EReport.scenario(
+        "A/B test invalidated by a sample-ratio mismatch", t0, operator.peakRssMiB());
+  }
+
   // --- helpers
+
+  /** An A/B test of 2.0.0 against 1.0.0 with these trials per second and rates, once it ended. */
+  private ModelDeployment abTest(
+      String ns,
+      String model,
+      double controlTrials,
+      double controlRate,
+      double treatmentTrials,
+      double treatmentRate,
+      String minDuration,
+      String maxDuration) {
+    traffic.variant(
+        "checkout_started_total",
+        "checkout_completed_total",
+        labels(model, "1.0.0"),
+        controlTrials,
+        controlRate);
+    traffic.variant(
+        "checkout_started_total",
+        "checkout_completed_total",
+        labels(model, "2.0.0"),
+        treatmentTrials,
+        treatmentRate);
+    RolloutPolicySpec spec = StrategyFixtures.abTest(minDuration, maxDuration, 300);
+    spec.abTest.interval = "2s";
+    create(ns, "ab", policy(ns, "ab", spec), model, 2);
+    version(ns, model, "2.0.0");
+    return awaitMd(
+        ns,
+        model,
+        Duration.ofSeconds(90),
+        m ->
+            m.getStatus().canary == null
+                && m.getStatus().experiment != null
+                && m.getStatus().experiment.decision != Decision.Running
+                && m.getStatus().scaleDown.isEmpty());
+  }
 
   private void predictions(String model, String version, double[] shares) {
     traffic.histogram(StrategyFixtures.PREDICTIONS, labels(model, version), BOUNDS, shares, 50);
