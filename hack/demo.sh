@@ -2,7 +2,9 @@
 # A self-contained demo: a local control plane (kube-apiserver, etcd, controller manager,
 # scheduler, kwok fake node), a real Prometheus scraping stand-in model metrics, the operator
 # built and started as a process, then two canary rollouts: one promoted on healthy metrics, one
-# rolled back on a breached error rate. Leaves everything running; `make down` stops it.
+# rolled back on a breached error rate; with Prometheus also a shadow run that compares
+# predictions and an A/B test decided by statistics (both on an HTTPRoute). Leaves everything
+# running; `make down` stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MRO_CACHE=${MRO_CACHE:-$HOME/.cache/model-rollout-operator}
@@ -25,7 +27,7 @@ stop_pid "$RUN/exporter.pid"
 stop_pid "$RUN/prometheus.pid"
 sleep 1
 METRICS=$RUN/demo-metrics.txt
-: >"$METRICS"
+python3 hack/demo/metrics.py "$METRICS"   # counters grow from now on
 nohup python3 hack/demo/exporter.py "$EXPORTER_PORT" "$METRICS" >"$RUN/exporter.log" 2>&1 &
 echo $! >"$RUN/exporter.pid"
 GATED=1
@@ -47,6 +49,9 @@ fi
 step "operator (./mvnw package, then java -jar)"
 ./mvnw -q -B package -DskipTests
 "$K" apply -f crds/
+# the Gateway API HTTPRoute CRD (generated from the Fabric8 model by the build) for the shadow
+# and A/B steps; the demo has no gateway, so the route shows what a gateway would be told
+"$K" apply --server-side -f target/test-crds/
 stop_pid "$RUN/operator.pid"
 sleep 1
 KUBECONFIG=$KUBECONFIG QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$OPERATOR_PORT MRO_PROMETHEUS_ADDRESS=http://127.0.0.1:$PROM_PORT \
@@ -80,19 +85,31 @@ watch_rollout() { # prints each change of stable/canary/weight/phase/step until 
 }
 
 step "2.4.0 with a healthy error rate (0.4%): the canary walks the steps and is promoted"
-echo 'model_error_ratio{model="fraud-detector",version="2.4.0"} 0.004' >"$METRICS"
 "$K" patch modeldeployment fraud-detector --type merge -p '{"spec":{"model":{"version":"2.4.0","uri":"s3://models/fraud-detector/2.4.0"}}}'
 watch_rollout '[[ $line == stable=2.4.0*phase=Healthy* ]]'
 "$K" get modeldeployment fraud-detector
 
 if ((GATED)); then
   step "2.5.0 with a 9% error rate: the gate fails and the canary is rolled back"
-  echo 'model_error_ratio{model="fraud-detector",version="2.5.0"} 0.09' >"$METRICS"
   "$K" patch modeldeployment fraud-detector --type merge -p '{"spec":{"model":{"version":"2.5.0","uri":"s3://models/fraud-detector/2.5.0"}}}'
   watch_rollout '[[ $line == *phase=RolledBack* ]]'
   "$K" get modeldeployment fraud-detector
   echo
   "$K" get modeldeployment fraud-detector -o jsonpath='{.status.conditions[?(@.type=="Degraded")].message}'; echo
+
+  step "shadow: 2.6.0 gets a mirrored copy of POST /predict; its prediction scores are compared with stable's"
+  "$K" apply -f hack/demo/shadow-policy.yaml -f hack/demo/abtest-policy.yaml
+  "$K" patch modeldeployment fraud-detector --type merge -p '{"spec":{"traffic":{"provider":"GatewayAPI","gatewayAPI":{"parentRefs":[{"name":"demo-gateway"}]}},"rollout":{"policyRef":{"name":"demo-shadow"}}}}'
+  "$K" wait modeldeployment/fraud-detector --for=jsonpath='{.status.weights.provider}'=GatewayAPI --timeout=60s
+  "$K" patch modeldeployment fraud-detector --type merge -p '{"spec":{"model":{"version":"2.6.0","uri":"s3://models/fraud-detector/2.6.0"}}}'
+  watch_rollout '[[ $line == stable=2.6.0*phase=Healthy* || $line == *phase=RolledBack* ]]'
+  "$K" get modeldeployment fraud-detector -o jsonpath='{range .status.gates[*]}gate {.name}: {.verdict}, PSI {.comparison.psi}, KS {.comparison.ks}, {.comparison.canarySamples} shadow vs {.comparison.stableSamples} stable predictions{"\n"}{end}'
+
+  step "A/B test: 2.7.0 serves half the users; the checkout rate decides (sequential test, SRM check)"
+  "$K" patch modeldeployment fraud-detector --type merge -p '{"spec":{"rollout":{"policyRef":{"name":"demo-abtest"}}}}'
+  "$K" patch modeldeployment fraud-detector --type merge -p '{"spec":{"model":{"version":"2.7.0","uri":"s3://models/fraud-detector/2.7.0"}}}'
+  watch_rollout '[[ $line == stable=2.7.0*phase=Healthy* || $line == *phase=RolledBack* ]]'
+  "$K" get modeldeployment fraud-detector -o jsonpath='A/B decision: {.status.experiment.decision}: {.status.experiment.message}{"\n"}sample-size hint: {.status.experiment.sampleSizeHint} per variant{"\n"}'
 fi
 
 step "events and metrics"
@@ -100,7 +117,7 @@ step "events and metrics"
 "$K" get events --field-selector involvedObject.kind=ModelDeployment \
   -o jsonpath='{range .items[*]}{.metadata.resourceVersion}{"\t"}{.type}{"\t"}{.reason}{"\t"}{.message}{"\n"}{end}' |
   sort -n | awk -F'\t' '{printf "%-8s %-21s %s\n", $2, $3, substr($4, 1, 150)}'
-curl -fsS "localhost:$OPERATOR_PORT/q/metrics" | grep -E '^modelrollout_(phase|promotions|rollbacks|gate_evaluations|canary_weight)' | grep -v ' 0.0$' || true
+curl -fsS "localhost:$OPERATOR_PORT/q/metrics" | grep -E '^modelrollout_(phase|promotions|rollbacks|gate_evaluations|canary_weight|experiment_decisions)' | grep -v ' 0.0$' || true
 
 step "done: the cluster, Prometheus and the operator keep running"
 echo "export KUBECONFIG=$KUBECONFIG"

@@ -19,12 +19,27 @@ public final class GateEvaluator {
   /** The gate's new status after {@code m}, taken at {@code now}. */
   public static GateStatus evaluate(
       GateSpec gate, GateStatus previous, Measurement m, Instant now) {
+    return evaluate(gate, previous, m, now, 0);
+  }
+
+  /**
+   * As {@link #evaluate(GateSpec, GateStatus, Measurement, Instant)}; a comparison with fewer than
+   * {@code minSamples} predictions of the new revision counts neither way (the gate waits).
+   */
+  public static GateStatus evaluate(
+      GateSpec gate, GateStatus previous, Measurement m, Instant now, int minSamples) {
     GateStatus s = copy(gate, previous);
     s.measuredAt = now.toString();
     s.query = m.query();
     s.threshold = threshold(gate, m);
-    Outcome outcome = classify(gate, m, s);
+    Outcome outcome = classify(gate, m, s, minSamples);
     switch (outcome) {
+      case WAIT -> {
+        s.inconclusives = 0;
+        if (s.verdict != Verdict.Pass) {
+          s.verdict = Verdict.Pending;
+        }
+      }
       case PASS -> {
         s.successes++;
         s.inconclusives = 0;
@@ -64,10 +79,36 @@ public final class GateEvaluator {
   private enum Outcome {
     PASS,
     FAIL,
-    INCONCLUSIVE
+    INCONCLUSIVE,
+    WAIT
   }
 
-  private static Outcome classify(GateSpec gate, Measurement m, GateStatus s) {
+  private static Outcome classify(GateSpec gate, Measurement m, GateStatus s, int minSamples) {
+    if (m instanceof Measurement.Distributions d && gate.comparison != null) {
+      Comparisons.Result r = Comparisons.evaluate(gate.comparison, d);
+      s.comparison = r.status();
+      s.value = Double.isNaN(r.value()) || Double.isInfinite(r.value()) ? null : r.value();
+      long samples = r.status().canarySamples == null ? 0 : r.status().canarySamples;
+      if (samples < minSamples) {
+        s.message = "waiting for samples: " + samples + " of " + minSamples + " predictions";
+        return Outcome.WAIT;
+      }
+      if (!r.defined()) {
+        s.message =
+            "the comparison is undefined (stable "
+                + r.status().stableSamples
+                + ", new revision "
+                + samples
+                + " predictions)";
+        return Outcome.INCONCLUSIVE;
+      }
+      s.message = r.pass() ? null : "outside " + s.threshold;
+      return r.pass() ? Outcome.PASS : Outcome.FAIL;
+    }
+    if (m instanceof Measurement.Distributions || m instanceof Measurement.Samples) {
+      s.message = "unexpected measurement for gate " + gate.name;
+      return Outcome.INCONCLUSIVE;
+    }
     if (m instanceof Measurement.Value v) {
       s.value = v.value();
       if (Double.isNaN(v.value()) || Double.isInfinite(v.value())) {
@@ -98,6 +139,9 @@ public final class GateEvaluator {
   }
 
   private static String threshold(GateSpec gate, Measurement m) {
+    if (gate.comparison != null) {
+      return Comparisons.describe(gate.comparison);
+    }
     Double baseline = m instanceof Measurement.Value v ? v.baseline() : null;
     return Thresholds.describe(gate, baseline);
   }
@@ -119,6 +163,7 @@ public final class GateEvaluator {
       s.measuredAt = p.measuredAt;
       s.query = p.query;
       s.message = p.message;
+      s.comparison = p.comparison;
     }
     return s;
   }

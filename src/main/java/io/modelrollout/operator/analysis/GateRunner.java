@@ -7,13 +7,18 @@ import java.util.Map;
 
 /**
  * Measures due gates: fills the query template for the canary (and, for a relative gate, for the
- * stable revision) and asks the provider. Template errors become inconclusive measurements.
+ * stable revision) and asks the provider; a comparison gate reads both distributions, an A/B metric
+ * both variants' sums. Template errors become inconclusive measurements.
  */
 public final class GateRunner {
   private final MetricProvider provider;
+  private final DistributionReader distributions;
+  private final ExperimentReader experiments;
 
   public GateRunner(MetricProvider provider) {
     this.provider = provider;
+    this.distributions = new DistributionReader(provider);
+    this.experiments = new ExperimentReader(provider);
   }
 
   /**
@@ -41,7 +46,14 @@ public final class GateRunner {
     try {
       target = targets.resolve(g);
     } catch (Exception e) {
-      return new Measurement.Error(Measurement.ErrorKind.AUTH, e.getMessage(), g.prometheus.query);
+      String q = g.prometheus == null ? null : g.prometheus.query;
+      return new Measurement.Error(Measurement.ErrorKind.AUTH, e.getMessage(), q);
+    }
+    if (g.abMetric != null) {
+      return experiments.read(g.abMetric, g.abWindowSeconds, target, vars.canary(), vars.stable());
+    }
+    if (g.comparison != null) {
+      return distributions.read(g.comparison, target, vars.canary(), vars.stable());
     }
     return measure(g, vars, target);
   }

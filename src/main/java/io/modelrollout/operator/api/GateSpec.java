@@ -13,8 +13,17 @@ import java.util.List;
 /** A metric gate: a Prometheus query and the thresholds its value must keep. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "has(self.min) || has(self.max) || has(self.compareTo)",
-    message = "a gate needs a threshold: set min, max, or compareTo with a relative bound")
+    value = "has(self.min) || has(self.max) || has(self.compareTo) || has(self.comparison)",
+    message =
+        "a gate needs a threshold: set min, max, compareTo with a relative bound, or comparison")
+@ValidationRule(
+    value = "has(self.comparison) != (has(self.prometheus) && has(self.prometheus.query))",
+    message = "a gate sets exactly one of prometheus.query or comparison")
+@ValidationRule(
+    value = "!has(self.comparison) || !(has(self.min) || has(self.max) || has(self.compareTo))",
+    message =
+        "a comparison gate has its own thresholds (maxPSI, maxKS, minPValue), not min, max"
+            + " or compareTo")
 @ValidationRule(
     value =
         "!has(self.compareTo) || has(self.maxIncrease) || has(self.maxIncreasePercent) ||"
@@ -34,9 +43,15 @@ public class GateSpec {
   @JsonPropertyDescription("Name that analysis steps and blue-green gates refer to.")
   public String name;
 
-  @Required
-  @JsonPropertyDescription("The Prometheus query of the gate.")
+  @JsonPropertyDescription(
+      "The Prometheus query of the gate, and where it goes (a comparison gate uses only the"
+          + " address, credentials and headers).")
   public PrometheusGate prometheus;
+
+  @JsonPropertyDescription(
+      "A comparison of the distribution of predictions of the new revision with stable's (a"
+          + " histogram, or a counter per class), instead of prometheus.query.")
+  public ComparisonSpec comparison;
 
   @JsonPropertyDescription("Lowest acceptable value (inclusive).")
   public Double min;
@@ -113,10 +128,9 @@ public class GateSpec {
             + " configured address.")
     public String address;
 
-    @Required
     @Size(min = 1, max = 4096)
     @JsonPropertyDescription(
-        "PromQL instant query returning one value. Templates: {{name}}, {{namespace}},"
+        "PromQL instant query returning one value (required unless the gate is a comparison). Templates: {{name}}, {{namespace}},"
             + " {{model}}, {{version}}, {{revision}}, {{variant}} (stable or canary); put them"
             + " inside double quotes, e.g. version=\"{{version}}\". Values are escaped.")
     public String query;
@@ -174,6 +188,14 @@ public class GateSpec {
     Fail,
     Pass
   }
+
+  /**
+   * Set by the engine on the gate it asks to measure for an A/B metric (never in the API): the
+   * metric, and the seconds since the test started, the range of its increase() queries.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore public transient ABTestSpec.ABMetric abMetric;
+
+  @com.fasterxml.jackson.annotation.JsonIgnore public transient long abWindowSeconds;
 
   public int countOrDefault() {
     return count == null ? 1 : count;

@@ -37,4 +37,9 @@ public class GateStatus {
 
   @JsonPropertyDescription("Why the last measurement was inconclusive or failed.")
   public String message;
+
+  @JsonPropertyDescription(
+      "A comparison gate's last comparison: statistics, sample counts and per-bucket"
+          + " proportions.")
+  public ComparisonStatus comparison;
 }

@@ -56,6 +56,11 @@ public class ModelDeploymentStatus {
       "Verdicts of the gates of the current or last analysis, with measured values and queries.")
   public List<GateStatus> gates = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "The A/B test of the rollout in progress, or of the last one: per-variant samples and"
+          + " values, the difference with its interval and p-values, and the decision.")
+  public ExperimentStatus experiment;
+
   @JsonPropertyDescription("The last versions rolled out, newest first.")
   public List<HistoryEntry> history = new ArrayList<>();
 

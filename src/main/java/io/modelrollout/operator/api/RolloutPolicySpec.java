@@ -34,10 +34,29 @@ import java.util.List;
     message =
         "every gate named in blueGreen.prePromotionGates or postPromotionGates must be defined"
             + " in gates")
+@ValidationRule(
+    value = "self.strategy != 'Shadow' || has(self.shadow)",
+    message = "shadow is required when strategy is Shadow")
+@ValidationRule(
+    value = "self.strategy != 'ABTest' || has(self.abTest)",
+    message = "abTest is required when strategy is ABTest")
+@ValidationRule(
+    value =
+        "!has(self.shadow) || self.shadow.gates.all(n, has(self.gates) && self.gates.exists(g,"
+            + " g.name == n))",
+    message = "every gate named in shadow.gates must be defined in gates")
+@ValidationRule(
+    value =
+        "!has(self.abTest) || !has(self.abTest.guardrails) || self.abTest.guardrails.all(n,"
+            + " has(self.gates) && self.gates.exists(g, g.name == n))",
+    message = "every gate named in abTest.guardrails must be defined in gates")
 @JsonClassDescription("The strategy, stages, metric gates and deadlines of a rollout.")
 public class RolloutPolicySpec {
   @Required
-  @JsonPropertyDescription("Canary (weighted steps) or BlueGreen (preview, then an atomic switch).")
+  @JsonPropertyDescription(
+      "Canary (weighted steps), BlueGreen (preview, then an atomic switch), Shadow (mirrored"
+          + " requests, predictions compared with stable, no user sees the new version) or"
+          + " ABTest (both versions serve users; a statistical test picks the winner).")
   public RolloutStrategy strategy;
 
   @JsonPropertyDescription("Steps and capacity of a canary rollout.")
@@ -45,6 +64,12 @@ public class RolloutPolicySpec {
 
   @JsonPropertyDescription("Preview, promotion and gates of a blue-green rollout.")
   public BlueGreenSpec blueGreen;
+
+  @JsonPropertyDescription("Mirroring, comparison gates and follow-up of a shadow rollout.")
+  public ShadowSpec shadow;
+
+  @JsonPropertyDescription("Split, metrics, statistics and decisions of an A/B test.")
+  public ABTestSpec abTest;
 
   @Size(max = 20)
   @JsonPropertyDescription("Metric gates that analysis steps and blue-green promotion refer to.")

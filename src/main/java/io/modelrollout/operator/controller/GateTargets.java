@@ -26,14 +26,33 @@ public class GateTargets {
     }
   }
 
-  /** How long one query of the gate may take. */
+  /**
+   * How long the gate's measurement may take: its queries run one after another, so a comparison or
+   * an A/B metric, which sends several, gets the per-query timeout for each.
+   */
   public java.time.Duration timeout(GateSpec gate) {
-    return Durations.parseOr(gate.prometheus.timeout, settings.queryTimeout());
+    String perQuery = gate.prometheus == null ? null : gate.prometheus.timeout;
+    return Durations.parseOr(perQuery, settings.queryTimeout()).multipliedBy(queries(gate));
+  }
+
+  /** The queries a gate sends at most, one after another. */
+  static int queries(GateSpec gate) {
+    if (gate.comparison != null) {
+      return gate.comparison.histogram != null ? 4 : 2; // buckets and _count, per side
+    }
+    if (gate.abMetric != null) {
+      var mean = gate.abMetric.mean;
+      return mean == null ? 4 : 6; // per variant: trials and successes; count, sum and variance
+    }
+    return 1;
   }
 
   public QueryTarget target(GateSpec gate, String namespace, KubernetesClient client)
       throws UnresolvedTarget {
-    GateSpec.PrometheusGate p = gate.prometheus;
+    GateSpec.PrometheusGate p =
+        gate.prometheus == null
+            ? new GateSpec.PrometheusGate()
+            : gate.prometheus; // comparison gates
     String address =
         p.address != null && !p.address.isBlank() ? p.address : settings.defaultPrometheus();
     var timeout = Durations.parseOr(p.timeout, settings.queryTimeout());

@@ -92,8 +92,8 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     String managed = Labels.MANAGED_BY + "=" + Labels.OPERATOR;
     // one informer per source when all namespaces are watched: its cache can be lean
     boolean oneInformer =
-        io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration
-            .allNamespacesWatched(context.getControllerConfiguration().getEffectiveNamespaces());
+        io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration.allNamespacesWatched(
+            context.getControllerConfiguration().getEffectiveNamespaces());
     var deploymentsConfig =
         InformerEventSourceConfiguration.from(Deployment.class, ModelDeployment.class)
             .withLabelSelector(managed)

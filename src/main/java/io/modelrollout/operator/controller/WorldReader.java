@@ -47,6 +47,15 @@ public class WorldReader {
     } else if (spec.rollout != null) {
       policy = spec.rollout.policy;
     }
+    if (missing == null && followUpRef(policy) != null) {
+      String name = followUpRef(policy);
+      RolloutPolicy follow = cachedPolicy(ctx, md.getMetadata().getNamespace(), name);
+      if (follow == null || follow.getSpec() == null || follow.getSpec().canary == null) {
+        missing = name; // reported as a missing policy (a follow-up needs canary steps)
+      } else {
+        policy = withFollowUp(policy, follow.getSpec());
+      }
+    }
     Set<TrafficProvider> installed = discovery.installed(ctx.getClient());
     TrafficProvider provider = Applier.provider(md);
     RouteObservation route = RouteObservation.NONE;
@@ -63,6 +72,51 @@ public class WorldReader {
         .forEach(s -> services.put(s.getMetadata().getName(), s));
     return new Observed(
         md, policy, missing, installed, provider, route, deployments(ctx), Map.copyOf(services));
+  }
+
+  /**
+   * A RolloutPolicy from the policy informer's cache (no request, no extra permission), or null. A
+   * change to it is seen at the next reconcile of the ModelDeployment, not as an event.
+   */
+  @SuppressWarnings("unchecked")
+  private static RolloutPolicy cachedPolicy(
+      Context<ModelDeployment> ctx, String namespace, String name) {
+    var source = ctx.eventSourceRetriever().getEventSourceFor(RolloutPolicy.class);
+    if (source
+        instanceof
+        io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<?, ?>
+            informer) {
+      return ((io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource<
+                  RolloutPolicy, ModelDeployment>)
+              informer)
+          .get(new io.javaoperatorsdk.operator.processing.event.ResourceID(name, namespace))
+          .orElse(null);
+    }
+    return null;
+  }
+
+  /** The name of a shadow's follow-up policy, when the shadow names one instead of steps. */
+  private static String followUpRef(RolloutPolicySpec p) {
+    if (p == null || p.shadow == null || p.shadow.then == null) {
+      return null;
+    }
+    var then = p.shadow.then;
+    return then.canary == null && then.policyRef != null ? then.policyRef.name : null;
+  }
+
+  /** A copy of the shadow policy with the follow-up's canary steps and gates inlined. */
+  static RolloutPolicySpec withFollowUp(RolloutPolicySpec shadow, RolloutPolicySpec follow) {
+    RolloutPolicySpec out =
+        io.modelrollout.operator.support.Json.copy(shadow, RolloutPolicySpec.class);
+    out.shadow.then.canary = follow.canary;
+    out.shadow.then.policyRef = null;
+    for (var g :
+        follow.gates == null ? List.<io.modelrollout.operator.api.GateSpec>of() : follow.gates) {
+      if (out.gates.stream().noneMatch(x -> x.name.equals(g.name))) {
+        out.gates.add(g);
+      }
+    }
+    return out;
   }
 
   /** The snapshot the engine decides from, with the validation problems found. */

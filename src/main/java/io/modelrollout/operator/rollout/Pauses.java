@@ -1,6 +1,7 @@
 package io.modelrollout.operator.rollout;
 
 import io.modelrollout.operator.api.Durations;
+import io.modelrollout.operator.api.ExperimentStatus;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.api.Phase;
@@ -48,12 +49,26 @@ final class Pauses {
             "waiting at step '"
                 + stage.describe()
                 + "'; annotate with modelrollout.io/action=promote";
-      } else if (stage instanceof Stage.Analysis && failed.isPresent()) {
+      } else if (stage instanceof Stage.Experiment
+          && st.experiment != null
+          && st.experiment.decision != null
+          && st.experiment.decision != ExperimentStatus.Decision.Running
+          && st.experiment.decision != ExperimentStatus.Decision.TreatmentWins) {
+        reason = Reasons.EXPERIMENT_DECIDED;
+        message =
+            "A/B test "
+                + st.experiment.decision
+                + ": "
+                + st.experiment.message
+                + "; annotate with modelrollout.io/action=promote or abort";
+      } else if ((stage instanceof Stage.Analysis || stage instanceof Stage.Experiment)
+          && failed.isPresent()) {
         reason = Reasons.GATE_FAILED;
         message =
             StageRunner.describeFailure(failed.get())
                 + "; automatic rollback is off: promote or abort";
-      } else if (stage instanceof Stage.Analysis && inconclusive.isPresent()) {
+      } else if ((stage instanceof Stage.Analysis || stage instanceof Stage.Experiment)
+          && inconclusive.isPresent()) {
         reason = Reasons.GATE_INCONCLUSIVE;
         message = inconclusive(inconclusive.get(), st, now, progressDeadline);
       }

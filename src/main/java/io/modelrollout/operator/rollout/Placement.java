@@ -29,8 +29,8 @@ final class Placement {
    * @param previous the weight in force for this canary before this reconcile
    */
   int weight(RevisionStatus stable, RevisionStatus canary, int index, int previous) {
-    if (s.replicas() == 0) {
-      return 0;
+    if (s.replicas() == 0 || plan.shadowing(index)) {
+      return 0; // a shadow never answers a user, whatever happens to stable's pods
     }
     int target = plan.target(index).weight();
     int stableReady = s.readyOf(stable.revision);

@@ -246,7 +246,8 @@ final class RolloutRun {
           new Split(
               weight,
               canaryServes ? extras.mirrorPercent() : 0,
-              canaryServes ? extras.matches() : List.of());
+              canaryServes ? extras.matches() : List.of(),
+              extras.mirrorMatches());
     } else {
       stableDesired = promotedSize();
       replicas.put(st.stable.revision, stableDesired);
@@ -349,7 +350,8 @@ final class RolloutRun {
     st.currentStepIndex = plan.clampIndex(index);
     st.currentStep = plan.stage(st.currentStepIndex).describe();
     st.stepStartedAt = now.toString();
-    if (plan.stage(st.currentStepIndex) instanceof Stage.Analysis) {
+    if (plan.stage(st.currentStepIndex) instanceof Stage.Analysis
+        || plan.stage(st.currentStepIndex) instanceof Stage.Experiment) {
       st.gates = new ArrayList<>(); // earlier verdicts stay visible until the next analysis
     }
   }

@@ -24,10 +24,51 @@ public sealed interface Stage {
     }
   }
 
-  /** Wait until every named gate passes; a failing gate rolls back. */
-  record Analysis(List<String> gates, String label) implements Stage {
+  /**
+   * Wait until every named gate passes; a failing gate rolls back. With {@code minDuration} (a
+   * shadow's), gates keep being measured until it has passed, and a comparison gate counts a
+   * measurement only from {@code minSamples} predictions of the new revision.
+   */
+  record Analysis(List<String> gates, String label, Duration minDuration, int minSamples)
+      implements Stage {
+    Analysis(List<String> gates, String label) {
+      this(gates, label, null, 0);
+    }
+
     public String describe() {
-      return label + " " + String.join(", ", gates);
+      return label
+          + " "
+          + String.join(", ", gates)
+          + (minDuration == null
+              ? ""
+              : " for " + io.modelrollout.operator.api.Durations.format(minDuration));
+    }
+  }
+
+  /**
+   * Shadow: run {@code replicas} pods of the new revision with no live traffic and mirror {@code
+   * percent} of requests (those matching any of {@code matches}, or all) to them.
+   */
+  record Shadow(int replicas, int percent, List<RequestMatchSpec> matches) implements Stage {
+    public String describe() {
+      return "shadow with "
+          + replicas
+          + (replicas == 1 ? " pod" : " pods")
+          + ", mirroring "
+          + percent
+          + "%"
+          + (matches.isEmpty() ? "" : " of matching requests");
+    }
+  }
+
+  /** A/B test: the weight in force stays; the test decides when the stage ends. */
+  record Experiment(io.modelrollout.operator.api.ABTestSpec spec) implements Stage {
+    public String describe() {
+      return "A/B test "
+          + String.join(", ", spec.metrics.stream().map(m -> m.name).toList())
+          + " at "
+          + spec.treatmentWeightOrDefault()
+          + "%";
     }
   }
 

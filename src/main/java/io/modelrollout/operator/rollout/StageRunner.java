@@ -53,7 +53,10 @@ final class StageRunner {
     this.now = now;
     this.progressDeadline = progressDeadline;
     this.previousWeight = previousWeight;
+    this.experiments = new ExperimentStage(snapshot, now);
   }
+
+  private final ExperimentStage experiments;
 
   Result run(ModelDeploymentStatus st, int index, boolean forced) {
     Stage stage = plan.stage(index);
@@ -66,6 +69,9 @@ final class StageRunner {
     }
     if (stage instanceof Stage.Analysis a) {
       return forced ? new Done() : analyse(st, a, started);
+    }
+    if (stage instanceof Stage.Experiment e) {
+      return forced ? new Done() : experiments.run(st, e, started, gateSummary(st, e, started));
     }
     if (stage instanceof Stage.Mirror || stage instanceof Stage.HeaderRoute) {
       return new Done(); // the route carries it from this reconcile on
@@ -130,50 +136,93 @@ final class StageRunner {
         st.canary.version, ready, want, stage.describe(), after);
   }
 
+  /** What the gates of a stage say after this reconcile's measurements. */
+  record Gates(GateStatus failed, boolean allPass, Instant next) {}
+
   private Result analyse(ModelDeploymentStatus st, Stage.Analysis a, Instant started) {
+    Instant end = a.minDuration() == null ? null : started.plus(a.minDuration());
+    Gates g = gates(st, a.gates(), started, a.minSamples(), end);
+    if (g.failed() != null) {
+      return new Fail(Reasons.GATE_FAILED, describeFailure(g.failed()));
+    }
+    if (g.allPass() && (end == null || !now.isBefore(end))) {
+      return new Done();
+    }
+    Instant next = g.next();
+    if (end != null && now.isBefore(end) && (next == null || end.isBefore(next))) {
+      next = end;
+    }
+    return new Wait(next);
+  }
+
+  private Gates gateSummary(ModelDeploymentStatus st, Stage.Experiment e, Instant started) {
+    List<String> guardrails = e.spec().guardrails == null ? List.of() : e.spec().guardrails;
+    return gates(st, guardrails, started, 0, Instant.MAX);
+  }
+
+  /**
+   * Evaluates the named gates with this reconcile's measurements into {@code st.gates}; passed
+   * gates keep being measured before {@code keepUntil} (null: a pass is final).
+   */
+  private Gates gates(
+      ModelDeploymentStatus st,
+      List<String> names,
+      Instant started,
+      int minSamples,
+      Instant keepUntil) {
     List<GateStatus> gates = new ArrayList<>();
     Instant next = null;
     GateStatus failed = null;
     boolean allPass = true;
-    for (String name : a.gates()) {
+    for (String name : names) {
       GateSpec spec = gateSpec(name);
       GateStatus gs = GateSchedule.find(st.gates, name);
       if (gs == null) {
         gs = GateEvaluator.pending(spec);
       }
       Measurement m = snapshot.measurements().get(name);
-      if (m != null && GateSchedule.isDue(spec, gs, started, now)) {
-        gs = GateEvaluator.evaluate(spec, gs, m, now);
+      if (m != null && GateSchedule.isDue(spec, gs, started, now, keepUntil)) {
+        gs = GateEvaluator.evaluate(spec, gs, m, now, minSamples);
       }
       gates.add(gs);
       if (gs.verdict == Verdict.Fail && failed == null) {
         failed = gs;
       }
       allPass &= gs.verdict == Verdict.Pass;
-      Optional<Instant> due = GateSchedule.nextDue(spec, gs, started);
+      Optional<Instant> due = GateSchedule.nextDue(spec, gs, started, keepUntil);
       if (due.isPresent() && (next == null || due.get().isBefore(next))) {
         next = due.get();
       }
     }
     st.gates = gates;
-    if (failed != null) {
-      return new Fail(Reasons.GATE_FAILED, describeFailure(failed));
-    }
-    return allPass ? new Done() : new Wait(next);
+    return new Gates(failed, allPass, next);
   }
 
   /** The gates of the current analysis stage that should be measured now. */
   List<GateSpec> due(ModelDeploymentStatus st, int index) {
-    if (!(plan.stage(index) instanceof Stage.Analysis a) || st.stepStartedAt == null) {
+    if (st.stepStartedAt == null) {
       return List.of();
     }
     Instant started = Instant.parse(st.stepStartedAt);
     List<GateSpec> out = new ArrayList<>();
-    for (String name : a.gates()) {
-      GateSpec spec = gateSpec(name);
-      if (GateSchedule.isDue(spec, GateSchedule.find(st.gates, name), started, now)) {
-        out.add(spec);
+    Stage stage = plan.stage(index);
+    if (stage instanceof Stage.Analysis a) {
+      Instant end = a.minDuration() == null ? null : started.plus(a.minDuration());
+      for (String name : a.gates()) {
+        GateSpec spec = gateSpec(name);
+        if (GateSchedule.isDue(spec, GateSchedule.find(st.gates, name), started, now, end)) {
+          out.add(spec);
+        }
       }
+    } else if (stage instanceof Stage.Experiment e) {
+      for (String name : e.spec().guardrails == null ? List.<String>of() : e.spec().guardrails) {
+        GateSpec spec = gateSpec(name);
+        if (GateSchedule.isDue(
+            spec, GateSchedule.find(st.gates, name), started, now, Instant.MAX)) {
+          out.add(spec);
+        }
+      }
+      out.addAll(experiments.due(st, e, started));
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package io.modelrollout.operator.routing;
 
+import io.modelrollout.operator.rollout.RequestMatchSpec;
 import io.modelrollout.operator.rollout.RouteMatchSpec;
 import io.modelrollout.operator.rollout.Split;
 import java.util.List;
@@ -26,6 +27,11 @@ public record RouteIntent(
 
   public List<RouteMatchSpec> canaryMatches() {
     return split.matches();
+  }
+
+  /** Requests to mirror (any of them); empty: every request, when mirrorPercent is above 0. */
+  public List<RequestMatchSpec> mirrorMatches() {
+    return split.mirrorMatches();
   }
 
   /** The same services and readiness with another split. */

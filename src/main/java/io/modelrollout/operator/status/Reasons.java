@@ -31,6 +31,8 @@ public final class Reasons {
   public static final String SCALED_TO_ZERO = "ScaledToZero";
   public static final String RECONCILE_FAILED = "ReconcileFailed";
   public static final String ROUTE_REMOVAL_FAILED = "RouteRemovalFailed";
+  public static final String EXPERIMENT_DECIDED = "ExperimentDecided";
+  public static final String SAMPLE_RATIO_MISMATCH = "SampleRatioMismatch";
 
   // --- modes (issue 12) ---
   public static final String VALIDATION_FAILED = "ValidationFailed";

@@ -2,6 +2,7 @@ package io.modelrollout.operator.status;
 
 import io.modelrollout.operator.analysis.Thresholds;
 import io.modelrollout.operator.api.Condition;
+import io.modelrollout.operator.api.ExperimentStatus;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.HistoryEntry;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
@@ -50,6 +51,7 @@ public final class StatusEvents {
     }
     gates(o, now, out);
     ModeEvents.between(o, now, out);
+    experiment(o, now, out);
     int oldWeight = o.weights == null || o.weights.canary == null ? 0 : o.weights.canary;
     int newWeight = now.weights == null || now.weights.canary == null ? 0 : now.weights.canary;
     if (oldWeight != newWeight) {
@@ -151,6 +153,29 @@ public final class StatusEvents {
     }
   }
 
+  /** A decision of an A/B test, once: a Warning for an invalid test, Normal otherwise. */
+  private static void experiment(
+      ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
+    ExperimentStatus e = n.experiment;
+    if (e == null || e.decision == null || e.decision == ExperimentStatus.Decision.Running) {
+      return;
+    }
+    ExperimentStatus before = o.experiment;
+    boolean known =
+        before != null
+            && before.decision == e.decision
+            && Objects.equals(before.startedAt, e.startedAt)
+            && Objects.equals(before.version, e.version);
+    if (known) {
+      return;
+    }
+    String text = "A/B test of version " + e.version + ": " + e.decision + ": " + e.message;
+    out.add(
+        e.decision == ExperimentStatus.Decision.Invalid
+            ? EventSpec.warning(Reasons.SAMPLE_RATIO_MISMATCH, text)
+            : EventSpec.normal(Reasons.EXPERIMENT_DECIDED, text));
+  }
+
   private static void gates(ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
     for (GateStatus g : n.gates) {
       GateStatus before =
@@ -160,6 +185,15 @@ public final class StatusEvents {
       if (g.verdict == was
           && !(remeasured && (g.verdict == Verdict.Pass || g.verdict == Verdict.Fail))) {
         continue;
+      }
+      boolean stillPassing =
+          was == Verdict.Pass
+              && g.verdict == Verdict.Pass
+              && before.successes != null
+              && g.successes != null
+              && g.successes > before.successes;
+      if (stillPassing) {
+        continue; // a gate measured on through a shadow's duration: one GatePassed is enough
       }
       String value = g.value == null ? "no value" : "value " + Thresholds.fmt(g.value);
       if (g.verdict == Verdict.Pass) {

@@ -47,6 +47,12 @@ public class RolloutMetrics {
         case Reasons.ROLLOUT_PROMOTED -> count("modelrollout_promotions_total", tags);
         case Reasons.ROLLED_BACK -> count("modelrollout_rollbacks_total", tags);
         case Reasons.ABORTED -> count("modelrollout_aborts_total", tags);
+        case Reasons.EXPERIMENT_DECIDED, Reasons.SAMPLE_RATIO_MISMATCH ->
+            count(
+                "modelrollout_experiment_decisions_total",
+                tags.and(
+                    "decision",
+                    st.experiment == null ? "Unknown" : String.valueOf(st.experiment.decision)));
         default -> {}
       }
     }

@@ -1,6 +1,7 @@
 package io.modelrollout.operator.validation;
 
 import io.modelrollout.operator.analysis.QueryTemplate;
+import io.modelrollout.operator.api.CanarySpec;
 import io.modelrollout.operator.api.CanaryStep;
 import io.modelrollout.operator.api.Durations;
 import io.modelrollout.operator.api.GateSpec;
@@ -117,15 +118,17 @@ public final class SpecValidator {
       }
       duration("gate " + g.name + " interval", g.interval, problems);
       duration("gate " + g.name + " initialDelay", g.initialDelay, problems);
-      if (g.prometheus == null || blank(g.prometheus.query)) {
+      boolean hasQuery = g.prometheus != null && !blank(g.prometheus.query);
+      if (g.comparison != null) {
+        comparison(g, hasQuery, problems);
+      } else if (!hasQuery) {
         problems.accept("gate " + g.name + " needs prometheus.query");
       } else {
         QueryTemplate.problems(g.prometheus.query)
             .forEach(m -> problems.accept("gate " + g.name + " query: " + m));
       }
-      if (g.prometheus != null
-          && !blank(g.prometheus.query)
-          && blank(g.prometheus.address)
+      if ((hasQuery || g.comparison != null)
+          && (g.prometheus == null || blank(g.prometheus.address))
           && blank(defaultPrometheus)) {
         problems.accept(
             "gate "
@@ -147,6 +150,10 @@ public final class SpecValidator {
           if (s.analysis != null) gateRefs(s.analysis.gates, gates, problems);
         }
       }
+    } else if (p.strategy == RolloutStrategy.Shadow) {
+      ShadowChecks.shadow(p, gates, problems);
+    } else if (p.strategy == RolloutStrategy.ABTest) {
+      ShadowChecks.abTest(p, gates, defaultPrometheus, problems);
     } else if (p.blueGreen != null) {
       duration("blueGreen.autoPromotionAfter", p.blueGreen.autoPromotionAfter, problems);
       duration("blueGreen.scaleDownDelay", p.blueGreen.scaleDownDelay, problems);
@@ -160,7 +167,11 @@ public final class SpecValidator {
    * cannot each have a pod, so any split would silently become 0% or 100%.
    */
   static void capacity(RolloutPolicySpec p, int replicas, Consumer<String> problems) {
-    if (p.strategy != RolloutStrategy.Canary || p.canary == null || p.canary.steps == null) {
+    if (p.strategy == RolloutStrategy.Shadow) {
+      ShadowChecks.capacity(p, problems);
+    }
+    CanarySpec steps = ShadowChecks.steps(p);
+    if (steps == null || steps.steps == null) {
       return;
     }
     RolloutPlan plan;
@@ -176,7 +187,7 @@ public final class SpecValidator {
       return;
     }
     Capacity c = plan.capacity(replicas);
-    for (CanaryStep s : p.canary.steps) {
+    for (CanaryStep s : steps.steps) {
       if (s.setWeight != null && !c.feasible(s.setWeight)) {
         problems.accept(
             String.format(
@@ -198,12 +209,40 @@ public final class SpecValidator {
   }
 
   private static boolean routesRequests(RolloutPolicySpec p) {
-    return p.canary != null
-        && p.canary.steps != null
-        && p.canary.steps.stream().anyMatch(s -> s.setMirror != null || s.setHeaderRoute != null);
+    if (p.strategy == RolloutStrategy.Shadow) {
+      return true; // mirroring
+    }
+    if (p.strategy == RolloutStrategy.ABTest) {
+      return p.abTest != null && p.abTest.match != null && !p.abTest.match.isEmpty();
+    }
+    CanarySpec c = ShadowChecks.steps(p);
+    return c != null
+        && c.steps != null
+        && c.steps.stream().anyMatch(s -> s.setMirror != null || s.setHeaderRoute != null);
   }
 
-  private static void gateRefs(List<String> refs, Set<String> defined, Consumer<String> problems) {
+  private static void comparison(GateSpec g, boolean hasQuery, Consumer<String> problems) {
+    if (hasQuery) {
+      problems.accept("gate " + g.name + " sets both prometheus.query and comparison; keep one");
+    }
+    if (blank(g.comparison.labels)) {
+      problems.accept("gate " + g.name + " comparison needs labels");
+    } else {
+      QueryTemplate.problems(g.comparison.labels)
+          .forEach(m -> problems.accept("gate " + g.name + " comparison.labels: " + m));
+    }
+    if ((g.comparison.histogram == null) == (g.comparison.classes == null)) {
+      problems.accept("gate " + g.name + " comparison sets exactly one of histogram or classes");
+    }
+    if (g.comparison.maxPSI == null
+        && g.comparison.maxKS == null
+        && g.comparison.minPValue == null) {
+      problems.accept("gate " + g.name + " comparison needs maxPSI, maxKS or minPValue");
+    }
+    duration("gate " + g.name + " comparison.window", g.comparison.window, problems);
+  }
+
+  static void gateRefs(List<String> refs, Set<String> defined, Consumer<String> problems) {
     for (String r : refs == null ? List.<String>of() : refs) {
       if (!defined.contains(r)) {
         problems.accept("gate '" + r + "' is referenced but not defined in gates");
@@ -211,7 +250,7 @@ public final class SpecValidator {
     }
   }
 
-  private static void duration(String field, String value, Consumer<String> problems) {
+  static void duration(String field, String value, Consumer<String> problems) {
     if (value == null) {
       return;
     }

@@ -125,6 +125,47 @@ class CrdValidationIT {
     assertRejected(policy("p" + Math.abs(title.hashCode()), steps.trim(), g), message.trim());
   }
 
+  static final String SH = "strategy: Shadow, shadow: {mirrorPercent: 10, duration: 1m, gates: [d]";
+  static final String D =
+      "gates: [{name: d, comparison: {histogram: h, labels: 'v=\"{{version}}\"', maxPSI: 0.1}}]";
+  static final String AB =
+      "strategy: ABTest, abTest: {minDuration: 1m, maxDuration: 1h, metrics: [{name: c, labels: 'v=\"{{version}}\"'";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "shadow missing          | strategy: Shadow                                        | shadow is required when strategy is Shadow",
+        "shadow unknown gate     | strategy: Shadow, shadow: {mirrorPercent: 10, duration: 1m, gates: [x]} | every gate named in shadow.gates must be defined in gates",
+        "mirror 0                | strategy: Shadow, shadow: {mirrorPercent: 0, duration: 1m, gates: [d]}, $D | spec.shadow.mirrorPercent in body should be greater than or equal to 1",
+        "canary follow-up empty  | $SH, then: {strategy: Canary}}, $D                     | then.strategy Canary needs exactly one of then.canary or then.policyRef",
+        "empty mirror match      | $SH, match: [{}]}, $D                                  | a mirror match sets at least one of method, pathPrefix or headers",
+        "lower-case method       | $SH, match: [{method: post}]}, $D                      | method must be an upper-case HTTP method",
+        "histogram and classes   | $SH}, gates: [{name: d, comparison: {histogram: h, classes: c, labels: x, maxPSI: 0.1}}] | a comparison sets exactly one of histogram or classes",
+        "comparison no threshold | $SH}, gates: [{name: d, comparison: {histogram: h, labels: x}}] | a comparison needs a threshold: maxPSI, maxKS or minPValue",
+        "KS on classes           | $SH}, gates: [{name: d, comparison: {classes: c, labels: x, maxKS: 0.1}}] | maxKS needs ordered buckets",
+        "query and comparison    | $SH}, gates: [{name: d, prometheus: {query: up}, comparison: {histogram: h, labels: x, maxPSI: 0.1}}] | a gate sets exactly one of prometheus.query or comparison",
+        "abTest missing          | strategy: ABTest                                        | abTest is required when strategy is ABTest",
+        "significance too large  | $AB, rate: {successes: s, trials: t}}], significance: 0.7} | abTest.significance must be between 0 and 0.5",
+        "rate and mean           | $AB, rate: {successes: s, trials: t}, mean: {metric: m, histogram: true}}]} | an A/B metric sets exactly one of rate or mean",
+        "mean without variance   | $AB, mean: {metric: m}}]}                                | a mean needs exactly one variance source",
+        "unknown guardrail       | $AB, rate: {successes: s, trials: t}}], guardrails: [e]} | every gate named in abTest.guardrails must be defined in gates",
+        "treatment weight 100    | $AB, rate: {successes: s, trials: t}}], treatmentWeight: 100} | spec.abTest.treatmentWeight in body should be less than or equal to 99",
+      })
+  void badShadowAndABTestPoliciesAreRejected(String title, String spec, String message) {
+    String body = spec.trim().replace("$SH", SH).replace("$D", D).replace("$AB", AB);
+    String yaml =
+        "apiVersion: modelrollout.io/v1alpha1\nkind: RolloutPolicy\nmetadata: {name: s"
+            + Math.abs(title.hashCode())
+            + ", namespace: "
+            + ns
+            + "}\nspec: {"
+            + body
+            + "}\n";
+    assertRejected(yaml, message.trim());
+  }
+
   @Test
   void canaryStrategyNeedsCanarySettings() {
     String yaml =

@@ -114,6 +114,38 @@ class InvalidSpecIT {
     await().atMost(Duration.ofSeconds(30)).until(this::getInline, m -> phase(m) == Phase.Healthy);
   }
 
+  @Test
+  void aShadowOnReplicaRatioIsInvalidAndNothingStarts() {
+    client.resource(Fixtures.model(ns, "fraud", "1.0.0", 2)).create();
+    await().atMost(Duration.ofSeconds(30)).until(this::get, m -> phase(m) == Phase.Healthy);
+    Deployment before = onlyDeployment();
+    client
+        .resources(ModelDeployment.class)
+        .inNamespace(ns)
+        .withName("fraud")
+        .edit(
+            md -> {
+              md.getSpec().model.version = "2.0.0";
+              md.getSpec().rollout = new RolloutSpec();
+              md.getSpec().rollout.policy =
+                  io.modelrollout.operator.testing.StrategyFixtures.shadow(
+                      20, "1m", io.modelrollout.operator.api.ShadowSpec.FollowUp.Direct, 0.1);
+              return md;
+            });
+    ModelDeployment invalid =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                this::get,
+                m -> Conditions.isTrue(m.getStatus().conditions, Condition.INVALID_SPEC));
+    assertThat(Conditions.find(invalid.getStatus().conditions, Condition.INVALID_SPEC).message)
+        .contains("needs traffic.provider GatewayAPI or Istio; ReplicaRatio can only split");
+    assertThat(invalid.getStatus().canary).as("no shadow pod").isNull();
+    await().atMost(Duration.ofSeconds(10)).until(() -> warnings("InvalidSpec").size() == 1);
+    assertThat(onlyDeployment().getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+  }
+
   private ModelDeployment get() {
     return scenario.md("fraud");
   }

@@ -20,6 +20,33 @@ class GatewayApiRouterIT extends TrafficRouterContract {
   }
 
   @Override
+  protected String mirrorRule() {
+    HTTPRoute r = route();
+    return r.getSpec().getRules().stream()
+        .filter(x -> "modelrollout-mirror".equals(x.getName()))
+        .map(
+            x -> {
+              var m = x.getMatches().get(0);
+              var f = x.getFilters().get(0).getRequestMirror();
+              return m.getMethod()
+                  + " "
+                  + m.getPath().getValue()
+                  + " "
+                  + m.getHeaders().get(0).getName()
+                  + "="
+                  + m.getHeaders().get(0).getValue()
+                  + " -> "
+                  + x.getBackendRefs().get(0).getName()
+                  + ", mirror "
+                  + f.getPercent()
+                  + "% to "
+                  + f.getBackendRef().getName();
+            })
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Override
   protected void addForeignAnnotationAndRule() {
     client
         .resources(HTTPRoute.class)

@@ -33,6 +33,38 @@ class IstioRouterIT extends TrafficRouterContract {
 
   @Override
   @SuppressWarnings("unchecked")
+  protected String mirrorRule() {
+    return http().stream()
+        .filter(r -> "modelrollout-mirror".equals(r.get("name")))
+        .map(
+            r -> {
+              Map<String, Object> m = ((List<Map<String, Object>>) r.get("match")).get(0);
+              Map<String, Object> h = (Map<String, Object>) m.get("headers");
+              var header = h.entrySet().iterator().next();
+              Map<String, Object> dest =
+                  (Map<String, Object>)
+                      ((List<Map<String, Object>>) r.get("route")).get(0).get("destination");
+              return ((Map<String, Object>) m.get("method")).get("exact")
+                  + " "
+                  + ((Map<String, Object>) m.get("uri")).get("prefix")
+                  + " "
+                  + header.getKey()
+                  + "="
+                  + ((Map<String, Object>) header.getValue()).get("exact")
+                  + " -> "
+                  + dest.get("host")
+                  + ", mirror "
+                  + ((Number) ((Map<String, Object>) r.get("mirrorPercentage")).get("value"))
+                      .intValue()
+                  + "% to "
+                  + ((Map<String, Object>) r.get("mirror")).get("host");
+            })
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
   protected void addForeignAnnotationAndRule() {
     client
         .genericKubernetesResources("networking.istio.io/v1", "VirtualService")

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.api.TrafficSpec;
+import io.modelrollout.operator.rollout.RequestMatchSpec;
 import io.modelrollout.operator.rollout.RouteMatchSpec;
 import io.modelrollout.operator.rollout.Split;
 import io.modelrollout.operator.testing.Fixtures;
@@ -154,6 +155,39 @@ abstract class TrafficRouterContract {
     s = apply(intent(0, 0, List.of(), 1));
     assertThat(s.mirrorPercent()).isZero();
     assertThat(canaryHeaderRulePresent()).isFalse();
+  }
+
+  /** The route's rule that mirrors only matching requests, in words, or null when none. */
+  protected String mirrorRule() {
+    return null;
+  }
+
+  @Test
+  void mirrorsOnlyMatchingRequestsAndSendsThemToStable() {
+    assumeTrue(routes());
+    RequestMatchSpec predict =
+        new RequestMatchSpec(
+            "POST", "/predict", List.of(new RouteMatchSpec("x-shadow", "yes", false)));
+    RouteIntent shadow =
+        new RouteIntent(
+            "fraud-stable",
+            "fraud-canary",
+            80,
+            new Split(0, 100, List.of(), List.of(predict)),
+            2,
+            1);
+    RouteState s = apply(shadow);
+    assertThat(s.mirrorPercent()).isEqualTo(100);
+    assertThat(s.canaryWeight()).as("users only ever get stable's answer").isZero();
+    assertThat(s.verified()).isTrue();
+    assertThat(mirrorRule())
+        .isEqualTo("POST /predict x-shadow=yes -> fraud-stable, mirror 100% to fraud-canary");
+    requests.reset();
+    apply(shadow);
+    assertThat(requests.writes()).as("the API server's defaults are no difference").isEmpty();
+    s = apply(intent(0, 0, List.of(), 1));
+    assertThat(s.mirrorPercent()).isZero();
+    assertThat(mirrorRule()).isNull();
   }
 
   @Test

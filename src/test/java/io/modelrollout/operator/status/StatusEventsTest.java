@@ -94,4 +94,39 @@ class StatusEventsTest {
     var c3 = Conditions.set(c2, "Ready", false, "PodsNotReady", "2/4", 2, T.plusSeconds(90));
     assertThat(c3.get(0).lastTransitionTime).isEqualTo(T.plusSeconds(90).toString());
   }
+
+  @Test
+  void aGateMeasuredOnAfterItPassedTellsItOnceAndADecidedExperimentOnce() {
+    ModelDeploymentStatus a = base();
+    GateStatus g = new GateStatus();
+    g.name = "drift";
+    g.verdict = Verdict.Pass;
+    g.successes = 2;
+    g.measuredAt = T.toString();
+    a.gates = List.of(g);
+    ModelDeploymentStatus b = base();
+    GateStatus again = new GateStatus();
+    again.name = "drift";
+    again.verdict = Verdict.Pass;
+    again.successes = 3;
+    again.measuredAt = T.plusSeconds(2).toString();
+    b.gates = List.of(again);
+    assertThat(StatusEvents.between(a, b)).as("still passing through the duration").isEmpty();
+
+    ModelDeploymentStatus c = base();
+    c.experiment = new io.modelrollout.operator.api.ExperimentStatus();
+    c.experiment.version = "2.0.0";
+    c.experiment.startedAt = T.toString();
+    c.experiment.decision = io.modelrollout.operator.api.ExperimentStatus.Decision.Invalid;
+    c.experiment.message = "sample ratio mismatch";
+    List<EventSpec> e = StatusEvents.between(a, c);
+    assertThat(e)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.reason()).isEqualTo("SampleRatioMismatch");
+              assertThat(x.warning()).isTrue();
+            });
+    assertThat(StatusEvents.between(c, c)).isEmpty();
+  }
 }

@@ -84,6 +84,40 @@ class SpecValidatorTest {
   }
 
   @Test
+  void aShadowCannotRunOnReplicaRatio() {
+    var p =
+        io.modelrollout.operator.testing.StrategyFixtures.shadow(
+            10, "1m", io.modelrollout.operator.api.ShadowSpec.FollowUp.Direct, 0.1);
+    assertThat(validate(spec(), p, null, ONLY_REPLICAS, "http://prom"))
+        .containsExactly(
+            "the policy mirrors traffic or routes by header, which needs traffic.provider GatewayAPI or Istio; ReplicaRatio can only split by ready pods");
+  }
+
+  @Test
+  void shadowAndABTestSettingsTheSchemaCannotSee() {
+    var shadow =
+        io.modelrollout.operator.testing.StrategyFixtures.shadow(
+            10, "1m", io.modelrollout.operator.api.ShadowSpec.FollowUp.Canary, 0.1);
+    shadow.shadow.replicas = 2;
+    shadow.gates.get(0).comparison.labels = "version={{version}}";
+    var gw = EnumSet.allOf(TrafficProvider.class);
+    ModelDeploymentSpec routed = spec();
+    routed.traffic = new TrafficSpec();
+    routed.traffic.provider = TrafficProvider.Istio;
+    assertThat(validate(routed, shadow, null, gw, "http://prom"))
+        .containsExactlyInAnyOrder(
+            "gate prediction-drift comparison.labels: placeholder {{version}} must be inside a quoted label value, e.g. version=\"{{version}}\"",
+            "shadow.replicas 2 exceeds the follow-up canary's maxSurge 1: the shadow's pods run beside all of stable's; raise then.canary.maxSurge");
+    var ab = io.modelrollout.operator.testing.StrategyFixtures.abTest("2h", "1h", 100);
+    ab.abTest.metrics.add(ab.abTest.metrics.get(0));
+    assertThat(validate(spec(), ab, null, gw, null))
+        .containsExactlyInAnyOrder(
+            "abTest.minDuration must not be longer than abTest.maxDuration",
+            "abTest metric name 'conversion' is used twice",
+            "abTest has no prometheus.address and the operator has no default address (set MRO_PROMETHEUS_ADDRESS)");
+  }
+
+  @Test
   void aTargetPortIsNeeded() {
     ModelDeploymentSpec s = spec();
     s.template.getSpec().getContainers().get(0).setPorts(List.of());

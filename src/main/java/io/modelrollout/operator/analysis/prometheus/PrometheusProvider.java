@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelrollout.operator.analysis.Measurement;
 import io.modelrollout.operator.analysis.Measurement.ErrorKind;
 import io.modelrollout.operator.analysis.MetricProvider;
+import io.modelrollout.operator.analysis.MetricProvider.Labeled;
 import io.modelrollout.operator.analysis.QueryTarget;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -36,6 +37,21 @@ public class PrometheusProvider implements MetricProvider {
 
   @Override
   public Measurement query(QueryTarget target, String query) {
+    Object r = send(target, query);
+    return r instanceof Measurement m ? m : parse((HttpResponse<String>) r, query);
+  }
+
+  @Override
+  public Labeled queryByLabel(QueryTarget target, String query, String label) {
+    Object r = send(target, query);
+    return r instanceof Measurement m
+        ? Labeled.failed(m)
+        : parseByLabel((HttpResponse<String>) r, query, label);
+  }
+
+  /** The response, or the failure as a measurement. */
+  @SuppressWarnings("unchecked")
+  private Object send(QueryTarget target, String query) {
     if (target.address() == null || target.address().isBlank()) {
       return new Measurement.Error(ErrorKind.UNREACHABLE, "no Prometheus address", query);
     }
@@ -64,7 +80,7 @@ public class PrometheusProvider implements MetricProvider {
     } catch (RuntimeException e) {
       return failure(e, target, query);
     }
-    return parse(response, query);
+    return response;
   }
 
   private static HttpRequest request(QueryTarget target, String query) {
@@ -98,6 +114,78 @@ public class PrometheusProvider implements MetricProvider {
           ErrorKind.UNREACHABLE, target.address() + " is unreachable: " + m, query);
     }
     return new Measurement.Error(ErrorKind.UNREACHABLE, String.valueOf(t), query);
+  }
+
+  /** One value per series, keyed by the series' {@code label}. */
+  static Labeled parseByLabel(HttpResponse<String> response, String query, String label) {
+    Object data = data(response, query);
+    if (data instanceof Measurement m) {
+      return Labeled.failed(m);
+    }
+    JsonNode d = (JsonNode) data;
+    if (!"vector".equals(d.path("resultType").asText())) {
+      return Labeled.failed(
+          new Measurement.Error(
+              ErrorKind.QUERY_ERROR,
+              "expected a vector with one series per " + label + ", got " + d.path("resultType"),
+              query));
+    }
+    JsonNode result = d.path("result");
+    if (result.size() == 0) {
+      return Labeled.failed(new Measurement.NoData(query, "the query returned no series"));
+    }
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    for (JsonNode series : result) {
+      JsonNode key = series.path("metric").get(label);
+      if (key == null) {
+        return Labeled.failed(
+            new Measurement.Error(
+                ErrorKind.MANY_SERIES,
+                "a series has no label " + label + "; aggregate with sum by (" + label + ")",
+                query));
+      }
+      Measurement v = value(series.path("value").path(1).asText(), query);
+      if (!(v instanceof Measurement.Value value)) {
+        return Labeled.failed(v);
+      }
+      if (out.put(key.asText(), value.value()) != null) {
+        return Labeled.failed(
+            new Measurement.Error(
+                ErrorKind.MANY_SERIES,
+                "several series for "
+                    + label
+                    + "="
+                    + key.asText()
+                    + "; aggregate with sum by ("
+                    + label
+                    + ")",
+                query));
+      }
+    }
+    return Labeled.of(out);
+  }
+
+  /** The data of a successful answer, or the failure as a measurement. */
+  private static Object data(HttpResponse<String> response, String query) {
+    int code = response.statusCode();
+    if (code == 401 || code == 403) {
+      return new Measurement.Error(ErrorKind.AUTH, "Prometheus answered HTTP " + code, query);
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(response.body());
+    } catch (IOException e) {
+      return new Measurement.Error(
+          ErrorKind.QUERY_ERROR,
+          "HTTP " + code + ", not JSON: " + abbreviate(response.body()),
+          query);
+    }
+    if (!"success".equals(body.path("status").asText())) {
+      String err = body.path("error").asText("HTTP " + code);
+      return new Measurement.Error(
+          ErrorKind.QUERY_ERROR, body.path("errorType").asText("error") + ": " + err, query);
+    }
+    return body.path("data");
   }
 
   static Measurement parse(HttpResponse<String> response, String query) {

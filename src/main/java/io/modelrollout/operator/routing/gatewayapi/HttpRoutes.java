@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.TrafficSpec;
+import io.modelrollout.operator.rollout.RequestMatchSpec;
 import io.modelrollout.operator.rollout.RouteMatchSpec;
 import io.modelrollout.operator.routing.RouteIntent;
 import io.modelrollout.operator.routing.RouteMetadata;
@@ -33,6 +34,7 @@ import java.util.Objects;
 public final class HttpRoutes {
   static final String PRIMARY = "modelrollout-primary";
   static final String CANARY_MATCH = "modelrollout-canary-match";
+  static final String MIRROR = "modelrollout-mirror";
   private static final String GROUP = "gateway.networking.k8s.io";
 
   private HttpRoutes() {}
@@ -69,7 +71,17 @@ public final class HttpRoutes {
               .withBackendRefs(backend(intent.canaryService(), intent.port(), 1))
               .build());
     }
-    rules.add(primary(intent));
+    boolean selective = intent.mirrorPercent() > 0 && !intent.mirrorMatches().isEmpty();
+    if (selective) {
+      // only matching requests are mirrored: their own rule, same backends, with the filter
+      HTTPRouteRule mirror = primary(intent);
+      mirror.setName(MIRROR);
+      mirror.setMatches(intent.mirrorMatches().stream().map(HttpRoutes::requestMatch).toList());
+      rules.add(mirror);
+      rules.add(primary(intent.with(withoutMirror(intent.split()))));
+    } else {
+      rules.add(primary(intent));
+    }
     base.getSpec().setRules(rules);
     return base;
   }
@@ -102,11 +114,16 @@ public final class HttpRoutes {
     }
     int share = stable + canary == 0 ? 0 : Math.round(100f * canary / (stable + canary));
     int mirror = 0;
-    for (HTTPRouteFilter f :
-        primary.getFilters() == null ? List.<HTTPRouteFilter>of() : primary.getFilters()) {
-      if ("RequestMirror".equals(f.getType()) && f.getRequestMirror() != null) {
-        mirror =
-            f.getRequestMirror().getPercent() == null ? 100 : f.getRequestMirror().getPercent();
+    for (HTTPRouteRule rule : route.getSpec().getRules()) {
+      if (!PRIMARY.equals(rule.getName()) && !MIRROR.equals(rule.getName())) {
+        continue;
+      }
+      for (HTTPRouteFilter f :
+          rule.getFilters() == null ? List.<HTTPRouteFilter>of() : rule.getFilters()) {
+        if ("RequestMirror".equals(f.getType()) && f.getRequestMirror() != null) {
+          mirror =
+              f.getRequestMirror().getPercent() == null ? 100 : f.getRequestMirror().getPercent();
+        }
       }
     }
     boolean hasMatch =
@@ -154,6 +171,34 @@ public final class HttpRoutes {
               .withPercent(intent.mirrorPercent())
               .endRequestMirror()
               .build());
+    }
+    return b.build();
+  }
+
+  private static io.modelrollout.operator.rollout.Split withoutMirror(
+      io.modelrollout.operator.rollout.Split s) {
+    return new io.modelrollout.operator.rollout.Split(s.canaryWeight(), 0, s.matches());
+  }
+
+  private static HTTPRouteMatch requestMatch(RequestMatchSpec m) {
+    HTTPRouteMatchBuilder b = new HTTPRouteMatchBuilder();
+    if (m.method() != null) {
+      b.withMethod(m.method());
+    }
+    if (m.pathPrefix() != null) {
+      b.withNewPath().withType("PathPrefix").withValue(m.pathPrefix()).endPath();
+    }
+    if (!m.headers().isEmpty()) {
+      b.withHeaders(
+          m.headers().stream()
+              .map(
+                  h ->
+                      new HTTPHeaderMatchBuilder()
+                          .withType("Exact")
+                          .withName(h.name())
+                          .withValue(h.value())
+                          .build())
+              .toList());
     }
     return b.build();
   }
@@ -245,17 +290,25 @@ public final class HttpRoutes {
       List<Object> matches = new ArrayList<>();
       for (HTTPRouteMatch m :
           rule.getMatches() == null ? List.<HTTPRouteMatch>of() : rule.getMatches()) {
-        boolean defaultPath = m.getHeaders() == null || m.getHeaders().isEmpty();
-        if (defaultPath
-            && (m.getPath() == null
-                || ("PathPrefix".equals(m.getPath().getType())
-                    && "/".equals(m.getPath().getValue())))) {
+        boolean noHeaders = m.getHeaders() == null || m.getHeaders().isEmpty();
+        boolean defaultPath =
+            m.getPath() == null
+                || ("PathPrefix".equals(or(m.getPath().getType(), "PathPrefix"))
+                    && "/".equals(or(m.getPath().getValue(), "/")));
+        if (noHeaders && defaultPath && m.getMethod() == null) {
           continue; // the default match the API server adds
         }
         matches.add(
-            m.getHeaders().stream()
-                .map(h -> List.of(or(h.getType(), "Exact"), h.getName(), h.getValue()))
-                .toList());
+            List.of(
+                or(m.getMethod(), ""),
+                defaultPath
+                    ? "/"
+                    : or(m.getPath().getType(), "PathPrefix") + ":" + m.getPath().getValue(),
+                noHeaders
+                    ? List.of()
+                    : m.getHeaders().stream()
+                        .map(h -> List.of(or(h.getType(), "Exact"), h.getName(), h.getValue()))
+                        .toList()));
       }
       out.add(List.of("rule", or(rule.getName(), ""), refs, filters, matches));
     }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.TrafficSpec;
+import io.modelrollout.operator.rollout.RequestMatchSpec;
 import io.modelrollout.operator.rollout.RouteMatchSpec;
 import io.modelrollout.operator.routing.RouteIntent;
 import io.modelrollout.operator.routing.RouteMetadata;
@@ -25,6 +26,7 @@ public final class VirtualServices {
   public static final String KIND = "VirtualService";
   static final String PRIMARY = "modelrollout-primary";
   static final String CANARY_MATCH = "modelrollout-canary-match";
+  static final String MIRROR = "modelrollout-mirror";
 
   private VirtualServices() {}
 
@@ -71,7 +73,24 @@ public final class VirtualServices {
       r.put("route", List.of(destination(intent.canaryService(), intent.port(), 100)));
       http.add(r);
     }
-    http.add(primary(intent));
+    if (intent.mirrorPercent() > 0 && !intent.mirrorMatches().isEmpty()) {
+      // only matching requests are mirrored: their own route first, same destinations
+      Map<String, Object> mirror = primary(intent);
+      mirror.put("name", MIRROR);
+      mirror.put(
+          "match", intent.mirrorMatches().stream().map(VirtualServices::requestMatch).toList());
+      Map<String, Object> ordered = new LinkedHashMap<>();
+      ordered.put("name", MIRROR);
+      ordered.put("match", mirror.get("match"));
+      mirror.forEach(ordered::putIfAbsent);
+      http.add(ordered);
+      Map<String, Object> rest = primary(intent);
+      rest.remove("mirror");
+      rest.remove("mirrorPercentage");
+      http.add(rest);
+    } else {
+      http.add(primary(intent));
+    }
     spec.put("http", http);
     base.setAdditionalProperty("spec", spec);
     return base;
@@ -107,12 +126,15 @@ public final class VirtualServices {
     }
     int share = stable + canary == 0 ? 0 : Math.round(100f * canary / (stable + canary));
     int mirror = 0;
-    if (primary.get("mirror") != null) {
-      Object pct = primary.get("mirrorPercentage");
-      mirror =
-          pct instanceof Map<?, ?> m && m.get("value") instanceof Number n
-              ? (int) Math.round(n.doubleValue())
-              : 100;
+    for (Map<String, Object> r : routes(spec(vs))) {
+      if ((PRIMARY.equals(r.get("name")) || MIRROR.equals(r.get("name")))
+          && r.get("mirror") != null) {
+        Object pct = r.get("mirrorPercentage");
+        mirror =
+            pct instanceof Map<?, ?> m && m.get("value") instanceof Number n
+                ? (int) Math.round(n.doubleValue())
+                : 100;
+      }
     }
     boolean hasMatch = routes(spec(vs)).stream().anyMatch(r -> CANARY_MATCH.equals(r.get("name")));
     RouteIntent safe = intent.safe();
@@ -184,6 +206,18 @@ public final class VirtualServices {
     h.put("host", service);
     h.put("port", Map.of("number", port));
     return h;
+  }
+
+  private static Map<String, Object> requestMatch(RequestMatchSpec m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (m.method() != null) out.put("method", Map.of("exact", m.method()));
+    if (m.pathPrefix() != null) out.put("uri", Map.of("prefix", m.pathPrefix()));
+    if (!m.headers().isEmpty()) {
+      Map<String, Object> headers = new LinkedHashMap<>();
+      m.headers().forEach(h -> headers.put(h.name().toLowerCase(), Map.of("exact", h.value())));
+      out.put("headers", headers);
+    }
+    return out;
   }
 
   private static Map<String, Object> match(RouteMatchSpec m) {
