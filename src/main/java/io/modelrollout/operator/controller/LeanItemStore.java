@@ -9,9 +9,11 @@ import java.util.stream.Stream;
 
 /**
  * An informer cache that keeps objects without what the operator never reads from a cached object:
- * {@code metadata.managedFields} always (the largest part of a cached Deployment or ModelDeployment
- * in the heap), and whatever {@code trim} removes. One store per informer: a store shared by the
- * informers of several namespaces would lose entries when one of them lists again.
+ * the {@code metadata.managedFields} entries of other field managers (controllers' and users'
+ * status and spec updates: a large part of a cached object's heap; the operator's own entries stay,
+ * its writes compare against them), and whatever {@code trim} removes. One store per informer: a
+ * store shared by the informers of several namespaces would lose entries when one of them lists
+ * again.
  */
 public final class LeanItemStore<T extends HasMetadata> implements ItemStore<T> {
   private final BasicItemStore<T> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
@@ -28,7 +30,17 @@ public final class LeanItemStore<T extends HasMetadata> implements ItemStore<T> 
   /** The object as this store keeps it (changed in place). */
   T lean(T obj) {
     if (obj != null && obj.getMetadata() != null) {
-      obj.getMetadata().setManagedFields(null);
+      var fields = obj.getMetadata().getManagedFields();
+      if (fields != null) {
+        obj.getMetadata()
+            .setManagedFields(
+                fields.stream()
+                    .filter(
+                        f ->
+                            f.getManager() != null
+                                && f.getManager().startsWith(OperatorSettings.FIELD_MANAGER))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new)));
+      }
       trim.accept(obj);
     }
     return obj;
