@@ -111,7 +111,9 @@ class ShadowABTestE2EIT extends E2EBase {
           .containsSubsequence(0, 50)
           .endsWith(0);
       assertThat(shadowPods).as("the shadow ran on its own pod beside stable").contains(1);
-      assertThat(events(ns, "RolloutPromoted")).isNotEmpty();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(() -> assertThat(events(ns, "RolloutPromoted")).isNotEmpty());
     }
     E2EReport.scenario(
         "shadow compared, then its follow-up canary promoted", t0, operator.peakRssMiB());
@@ -169,9 +171,14 @@ class ShadowABTestE2EIT extends E2EBase {
     assertThat(ex.metrics.get(0).difference.significant).isTrue();
     assertThat(ex.sampleRatio.mismatch).isFalse();
     assertThat(md.getStatus().history.get(0).outcome).isEqualTo(Outcome.Promoted);
-    assertThat(events(ns, "ExperimentDecided"))
-        .extracting(Event::getMessage)
-        .anyMatch(m -> m.contains("TreatmentWins"));
+    // events are recorded after the status write that decides: wait for them
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(events(ns, "ExperimentDecided"))
+                    .extracting(Event::getMessage)
+                    .anyMatch(m -> m.contains("TreatmentWins")));
     assertThat(operator.get("/q/metrics").body())
         .contains("modelrollout_experiment_decisions_total{decision=\"TreatmentWins\"");
     E2EReport.scenario("A/B test winner promoted", t0, operator.peakRssMiB());
@@ -197,9 +204,13 @@ class ShadowABTestE2EIT extends E2EBase {
     assertThat(md.getStatus().experiment.decision).isEqualTo(Decision.Invalid);
     assertThat(md.getStatus().experiment.sampleRatio.mismatch).isTrue();
     assertThat(md.getStatus().stable.version).as("never a winner").isEqualTo("1.0.0");
-    assertThat(events(ns, "SampleRatioMismatch"))
-        .singleElement()
-        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(events(ns, "SampleRatioMismatch"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning")));
     E2EReport.scenario(
         "A/B test invalidated by a sample-ratio mismatch", t0, operator.peakRssMiB());
   }
