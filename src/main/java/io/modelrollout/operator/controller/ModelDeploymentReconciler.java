@@ -59,7 +59,9 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   /** Forgets what the reconciler keeps in memory for a ModelDeployment that was deleted. */
   public void forget(ModelDeployment md) {
-    gates.forget(io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(md));
+    var id = io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(md);
+    gates.forget(id);
+    flow.forget(id);
     metrics.forget(md.getMetadata().getNamespace(), md.getMetadata().getName());
   }
 

@@ -9,11 +9,23 @@ import java.time.Duration;
  * @param queryTimeout how long one Prometheus query may take
  * @param queryConcurrency Prometheus queries in flight at once, for all ModelDeployments
  * @param edgeEnabled the operator may watch and label nodes (mode Edge; MRO_EDGE_ENABLED)
+ * @param statusFlushInterval at most one status write per ModelDeployment per this interval when
+ *     only gate measurements changed (MRO_STATUS_FLUSH_INTERVAL; zero: every one at once)
  */
 public record OperatorSettings(
-    String defaultPrometheus, Duration queryTimeout, int queryConcurrency, boolean edgeEnabled) {
+    String defaultPrometheus,
+    Duration queryTimeout,
+    int queryConcurrency,
+    boolean edgeEnabled,
+    Duration statusFlushInterval) {
   public static final String FIELD_MANAGER = "model-rollout-operator";
   public static final int DEFAULT_QUERY_CONCURRENCY = 8;
+  public static final Duration DEFAULT_STATUS_FLUSH = Duration.ofSeconds(10);
+
+  public OperatorSettings(
+      String defaultPrometheus, Duration queryTimeout, int queryConcurrency, boolean edgeEnabled) {
+    this(defaultPrometheus, queryTimeout, queryConcurrency, edgeEnabled, DEFAULT_STATUS_FLUSH);
+  }
 
   public OperatorSettings(String defaultPrometheus, Duration queryTimeout, int queryConcurrency) {
     this(defaultPrometheus, queryTimeout, queryConcurrency, true);

@@ -32,6 +32,7 @@ public class ReconcileFlow {
   private static final Logger LOG = Logger.getLogger(ReconcileFlow.class);
   static final Duration STALE_ROUTE_RETRY = Duration.ofSeconds(30);
   static final Duration ACTION_RETRY = Duration.ofSeconds(5);
+  static final Duration FLUSH_MIN = Duration.ofMillis(50);
 
   private final WorldReader reader;
   private final OperatorSettings settings;
@@ -43,6 +44,7 @@ public class ReconcileFlow {
   private final RolloutMetrics metrics;
   private final Clock clock;
   private final ModeFlow modes; // Batch and Edge (issue 12)
+  private final StatusThrottle throttle;
 
   public ReconcileFlow(
       WorldReader reader,
@@ -60,6 +62,12 @@ public class ReconcileFlow {
     this.metrics = metrics;
     this.clock = clock;
     this.modes = new ModeFlow(this, settings, new ModeEngine(clock), gates);
+    this.throttle = new StatusThrottle(settings.statusFlushInterval());
+  }
+
+  /** Forgets what is held for a ModelDeployment that is gone. */
+  void forget(io.javaoperatorsdk.operator.processing.event.ResourceID id) {
+    throttle.forget(id);
   }
 
   OperatorSettings settings() {
@@ -71,6 +79,8 @@ public class ReconcileFlow {
     if (md.getSpec().modeOrDefault() != DeploymentMode.Online) {
       return modes.run(md, ctx);
     }
+    ModelDeployment cached = md;
+    md = throttle.overlay(cached); // gate measurements not written yet are where this one starts
     Observed world = reader.read(md, ctx);
     List<String> problems = SpecValidator.validate(md.getSpec(), facts(world));
     RolloutSnapshot snapshot = WorldReader.snapshot(world, problems);
@@ -96,12 +106,39 @@ public class ReconcileFlow {
     } else {
       status = StatusAggregator.invalid(decision.status(), snapshot.generation(), problems, now);
     }
-    ModelDeployment current = publish(md, status, ctx);
+    ModelDeployment current = publish(cached, md, status, ctx);
     gates.recordMetrics(md, snapshot, status);
+    Duration flush = throttle.flushIn(cached, clock.instant());
+    if (flush != null) {
+      Duration soon = flush.compareTo(FLUSH_MIN) < 0 ? FLUSH_MIN : flush;
+      next = next == null || next.compareTo(soon) > 0 ? soon : next;
+    }
     if (decision.actionConsumed() && !clearAction(current, snapshot.action(), status, ctx)) {
       next = next == null || next.compareTo(ACTION_RETRY) > 0 ? ACTION_RETRY : next;
     }
     return next;
+  }
+
+  /**
+   * Writes {@code status} and the events its change tells, if it changed; a change of gate
+   * measurements only may wait ({@link StatusThrottle}). {@code md} is {@code cached} with the
+   * measurements held for it.
+   */
+  private ModelDeployment publish(
+      ModelDeployment cached,
+      ModelDeployment md,
+      ModelDeploymentStatus status,
+      Context<ModelDeployment> ctx) {
+    Instant exact = clock.instant();
+    boolean changed = StatusWriter.changed(md.getStatus(), status);
+    if (!changed && !throttle.due(cached, exact)) {
+      return md;
+    }
+    List<EventSpec> happened = StatusEvents.between(md.getStatus(), status);
+    if (changed && throttle.hold(cached, md.getStatus(), status, !happened.isEmpty(), exact)) {
+      return md;
+    }
+    return write(md, status, happened, ctx);
   }
 
   /** Writes {@code status} and the events its change tells, if it changed. */
@@ -110,8 +147,16 @@ public class ReconcileFlow {
     if (!StatusWriter.changed(md.getStatus(), status)) {
       return md;
     }
+    return write(md, status, StatusEvents.between(md.getStatus(), status), ctx);
+  }
+
+  private ModelDeployment write(
+      ModelDeployment md,
+      ModelDeploymentStatus status,
+      List<EventSpec> happened,
+      Context<ModelDeployment> ctx) {
     ModelDeployment updated = writer.write(md, status, ctx);
-    List<EventSpec> happened = StatusEvents.between(md.getStatus(), status);
+    throttle.written(md, clock.instant());
     happened.forEach(e -> events.emit(ctx.getClient(), md, e));
     metrics.record(
         md.getMetadata().getNamespace(),

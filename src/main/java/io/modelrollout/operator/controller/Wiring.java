@@ -30,9 +30,11 @@ public class Wiring {
           Duration timeout,
       @ConfigProperty(name = "modelrollout.prometheus.concurrency", defaultValue = "8")
           int concurrency,
-      @ConfigProperty(name = "modelrollout.edge.enabled", defaultValue = "true") boolean edge) {
+      @ConfigProperty(name = "modelrollout.edge.enabled", defaultValue = "true") boolean edge,
+      @ConfigProperty(name = "modelrollout.status.flush-interval", defaultValue = "10s")
+          Duration flush) {
     return new OperatorSettings(
-        prometheus.filter(s -> !s.isBlank()).orElse(null), timeout, concurrency, edge);
+        prometheus.filter(s -> !s.isBlank()).orElse(null), timeout, concurrency, edge, flush);
   }
 
   @Produces

@@ -33,6 +33,9 @@ public final class RolloutEngine {
   static final Duration INVALID_RECHECK = Duration.ofSeconds(15);
   static final Duration MIN_REQUEUE = Duration.ofSeconds(1);
 
+  /** The shortest wait for a deadline still ahead. */
+  static final Duration MIN_WAIT = Duration.ofMillis(50);
+
   /** How soon to look again after a step's weight went into force. */
   static final Duration SETTLE = Duration.ofMillis(200);
 
@@ -57,7 +60,6 @@ public final class RolloutEngine {
   }
 
   public RolloutDecision decide(RolloutSnapshot s) {
-    Instant now = now();
     ModelDeploymentStatus st = StatusCopy.of(s.status());
     st.observedGeneration = s.generation();
     if (!s.problems().isEmpty()) {
@@ -73,7 +75,21 @@ public final class RolloutEngine {
           INVALID_RECHECK,
           Integer.MAX_VALUE);
     }
-    return new RolloutRun(s, st, RolloutPlan.of(s.policy()), now, progressDeadline(s)).decide();
+    return new RolloutRun(s, st, RolloutPlan.of(s.policy()), clock.instant(), progressDeadline(s))
+        .decide();
+  }
+
+  /**
+   * How long to wait from {@code exact} until {@code deadline}: at least {@link #MIN_WAIT}, and
+   * {@link #MIN_REQUEUE} when it has passed already (what was due now is done by this reconcile).
+   * Status times are whole seconds; measuring from the exact time keeps a 1 s gate on time.
+   */
+  static Duration until(Instant exact, Instant deadline) {
+    Duration d = Duration.between(exact, deadline);
+    if (d.isNegative() || d.isZero()) {
+      return MIN_REQUEUE;
+    }
+    return d.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : d;
   }
 
   private Instant now() {

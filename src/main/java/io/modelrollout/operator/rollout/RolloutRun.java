@@ -25,6 +25,7 @@ final class RolloutRun {
   private final ModelDeploymentStatus st;
   private final RolloutPlan plan;
   private final Instant now;
+  private final Instant exact; // now with its fraction of a second: waits end on time
   private final Duration progressDeadline;
   private final Phase previousPhase;
   private final List<Instant> deadlines = new ArrayList<>();
@@ -41,12 +42,13 @@ final class RolloutRun {
       RolloutSnapshot s,
       ModelDeploymentStatus st,
       RolloutPlan plan,
-      Instant now,
+      Instant exact,
       Duration progressDeadline) {
     this.s = s;
     this.st = st;
     this.plan = plan;
-    this.now = now;
+    this.now = exact.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    this.exact = exact;
     this.progressDeadline = progressDeadline;
     this.previousPhase = st.phase;
     ActionRecord last = st.lastAction;
@@ -322,8 +324,7 @@ final class RolloutRun {
     }
     return deadlines.stream()
         .min(Instant::compareTo)
-        .map(t -> Duration.between(now, t))
-        .map(d -> d.compareTo(RolloutEngine.MIN_REQUEUE) < 0 ? RolloutEngine.MIN_REQUEUE : d)
+        .map(t -> RolloutEngine.until(exact, t))
         .orElse(null);
   }
 

@@ -12,6 +12,7 @@ import io.modelrollout.operator.analysis.prometheus.PrometheusProvider;
 import io.modelrollout.operator.api.CanaryStep;
 import io.modelrollout.operator.api.Condition;
 import io.modelrollout.operator.api.GateSpec;
+import io.modelrollout.operator.api.HistoryEntry.Outcome;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.RolloutPolicy;
@@ -107,6 +108,48 @@ class PrometheusGatesIT {
                 .counter()
                 .count())
         .isEqualTo(1);
+  }
+
+  @Test
+  void aGateMeasuredEverySecondWritesItsCountersOnlyWithItsVerdict() throws Exception {
+    errors("2.0.0", "canary", 0.001);
+    List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var watch =
+        client
+            .resources(ModelDeployment.class)
+            .inNamespace(ns)
+            .watch(
+                new io.fabric8.kubernetes.client.Watcher<ModelDeployment>() {
+                  @Override
+                  public void eventReceived(Action action, ModelDeployment m) {
+                    if (m.getStatus() != null && !m.getStatus().gates.isEmpty()) {
+                      var g = m.getStatus().gates.get(0);
+                      written.add(g.successes + "/" + g.verdict);
+                    }
+                  }
+
+                  @Override
+                  public void onClose(io.fabric8.kubernetes.client.WatcherException e) {}
+                })) {
+      startRollout(p -> p.getSpec().gates.get(0).count = 6);
+      ModelDeployment done = awaitMd(m -> "2.0.0".equals(m.getStatus().stable.version));
+      assertThat(done.getStatus().history.get(0).outcome).isEqualTo(Outcome.Promoted);
+    }
+    assertThat(
+            operator
+                .registry
+                .find("modelrollout_gate_evaluations_total")
+                .tag("gate", "errors")
+                .counters()
+                .stream()
+                .mapToDouble(c -> c.count())
+                .sum())
+        .as("measured six times, once a second")
+        .isEqualTo(6);
+    assertThat(written)
+        .as("six measurements within the 10 s flush interval: written with the verdict only")
+        .contains("6/Pass")
+        .noneMatch(w -> w.matches("[2-5]/Pending"));
   }
 
   @Test

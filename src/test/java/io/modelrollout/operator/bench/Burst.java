@@ -136,6 +136,12 @@ final class Burst {
     double heap = ProcessStats.heapAfterGcMiB(pid);
     double rss = ProcessStats.rssMiB(pid);
     Bench.say("N=%d: heap after GC %.1f MiB, RSS %.0f MiB", n, heap, rss);
+    // what the heap holds, for the next person who chases the per-object cost
+    String histogram = ProcessStats.jcmd(pid, "GC.class_histogram");
+    java.nio.file.Files.createDirectories(b.out);
+    java.nio.file.Files.writeString(
+        b.out.resolve(java.time.LocalDate.now() + "-n" + n + "-histogram.txt"),
+        String.join("\n", histogram.lines().limit(45).toList()) + "\n");
     if (b.jvm.stream().anyMatch(f -> f.startsWith("-XX:NativeMemoryTracking="))) {
       String nmt = ProcessStats.jcmd(pid, "VM.native_memory summary scale=MB");
       b.report

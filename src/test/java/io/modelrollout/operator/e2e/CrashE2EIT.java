@@ -103,9 +103,9 @@ class CrashE2EIT extends E2EBase {
           .as("no step repeated, no flapping: the weight only rises (%s)", weights)
           .isSorted()
           .doesNotHaveDuplicates();
-      assertThat(events(ns, "RolloutStarted")).hasSize(1);
-      assertThat(events(ns, "StepAdvanced")).as("one per step").hasSize(5);
-      assertThat(events(ns, "GatePassed")).hasSize(1);
+      eventually(ns, "RolloutStarted", es -> assertThat(es).hasSize(1));
+      eventually(ns, "StepAdvanced", es -> assertThat(es).as("one per step").hasSize(5));
+      eventually(ns, "GatePassed", es -> assertThat(es).hasSize(1));
       peak = Math.max(peak, operator.peakRssMiB());
     } finally {
       operator.close();

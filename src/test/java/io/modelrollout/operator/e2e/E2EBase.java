@@ -18,6 +18,7 @@ import io.modelrollout.operator.testing.TestPrometheus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,6 +133,29 @@ abstract class E2EBase {
     return admin.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> reason.equals(e.getReason()))
         .toList();
+  }
+
+  /** Asserts on the events of one reason once they are there: events follow the status write. */
+  static void eventually(String ns, String reason, Consumer<List<Event>> check) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> check.accept(events(ns, reason)));
+  }
+
+  /**
+   * Waits until the EndpointSlices of {@code service} send traffic to exactly the pods of {@code
+   * revision}: the EndpointSlice controller follows pod readiness a moment after the status does.
+   */
+  static void awaitEndpoints(String ns, String service, String revision) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                org.assertj.core.api.Assertions.assertThat(endpoints(ns, service))
+                    .isNotEmpty()
+                    .isEqualTo(podIps(ns, revision)));
   }
 
   static HTTPRoute route(String ns, String name) {

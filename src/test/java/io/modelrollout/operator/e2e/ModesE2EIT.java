@@ -115,7 +115,7 @@ class ModesE2EIT extends E2EBase {
     assertThat(cron(ns).getMetadata().getLabels())
         .containsEntry("modelrollout.io/version", "2.0.0");
     assertThat(cron(ns).getSpec().getSuspend()).isFalse();
-    assertThat(events(ns, "ValidationSucceeded")).hasSize(1);
+    eventually(ns, "ValidationSucceeded", es -> assertThat(es).hasSize(1));
 
     // a run of the CronJob, as the schedule would start it: version 2.0.0, its own output
     kubectl("-n", ns, "create", "job", "--from=cronjob/scorer", "scorer-manual-1");
@@ -148,7 +148,7 @@ class ModesE2EIT extends E2EBase {
     assertThat(failed.getStatus().history.get(0).reason)
         .contains("logs: kubectl -n " + ns + " logs job/scorer-");
     assertThat(cron(ns).getMetadata().getResourceVersion()).isEqualTo(cronVersion);
-    assertThat(events(ns, "ValidationFailed")).hasSize(1);
+    eventually(ns, "ValidationFailed", es -> assertThat(es).hasSize(1));
     E2EReport.scenario(
         "batch: validated and switched, a run, a failed validation stays out",
         t0,
@@ -287,7 +287,7 @@ class ModesE2EIT extends E2EBase {
                       && admin.apps().daemonSets().inNamespace(ns).withName("kiosk-" + r3).get()
                           == null);
       assertThat(crowded).as("never two pods of the model on one node (maxSurge 0)").isEmpty();
-      assertThat(events(ns, "NodesSkipped")).isNotEmpty();
+      eventually(ns, "NodesSkipped", es -> assertThat(es).isNotEmpty());
     } finally {
       sampler.shutdownNow();
       admin.resources(ModelDeployment.class).inNamespace(ns).withName("kiosk").delete();

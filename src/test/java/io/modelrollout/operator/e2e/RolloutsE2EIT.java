@@ -70,7 +70,8 @@ class RolloutsE2EIT extends E2EBase {
     ModelDeployment v1 =
         awaitMd(ns, "fraud", Duration.ofSeconds(60), m -> m.getStatus().phase == Phase.Healthy);
     String r1 = v1.getStatus().stable.revision;
-    assertThat(endpoints(ns, "fraud-stable")).hasSize(4).isEqualTo(podIps(ns, r1));
+    awaitEndpoints(ns, "fraud-stable", r1);
+    assertThat(endpoints(ns, "fraud-stable")).hasSize(4);
     errors("fraud", "2.0.0", 0.001);
     try (RouteLog log = new RouteLog(admin, ns, "fraud")) {
       version(ns, "fraud", "2.0.0");
@@ -99,10 +100,14 @@ class RolloutsE2EIT extends E2EBase {
               .getItems()
               .get(0);
       assertThat(rs.getStatus().getReadyReplicas()).isEqualTo(4);
-      assertThat(events(ns, "RolloutPromoted"))
-          .extracting(e -> e.getMessage())
-          .anyMatch(m -> m.contains("version 2.0.0"));
-      assertThat(events(ns, "GatePassed")).isNotEmpty();
+      eventually(
+          ns,
+          "RolloutPromoted",
+          es ->
+              assertThat(es)
+                  .extracting(e -> e.getMessage())
+                  .anyMatch(m -> m.contains("version 2.0.0")));
+      eventually(ns, "GatePassed", es -> assertThat(es).isNotEmpty());
     }
     E2EReport.scenario("canary promoted on healthy metrics", t0, operator.peakRssMiB());
   }
@@ -133,10 +138,14 @@ class RolloutsE2EIT extends E2EBase {
     assertThat(RouteLog.canary(route(ns, "risky"))).isZero();
     String failed = rolledBack.getStatus().failedRevision;
     await().atMost(Duration.ofSeconds(30)).until(() -> podIps(ns, failed).isEmpty());
-    assertThat(endpoints(ns, "risky-stable")).isEqualTo(podIps(ns, v1.getStatus().stable.revision));
-    assertThat(events(ns, "RolledBack"))
-        .singleElement()
-        .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    awaitEndpoints(ns, "risky-stable", v1.getStatus().stable.revision);
+    eventually(
+        ns,
+        "RolledBack",
+        es ->
+            assertThat(es)
+                .singleElement()
+                .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning")));
     E2EReport.scenario("canary rolled back on a failed gate", t0, operator.peakRssMiB());
   }
 
@@ -168,7 +177,7 @@ class RolloutsE2EIT extends E2EBase {
             () ->
                 endpoints(ns, "ranker-canary").equals(podIps(ns, r2))
                     && podIps(ns, r2).size() == 1);
-    assertThat(endpoints(ns, "ranker-stable")).isEqualTo(podIps(ns, r1));
+    awaitEndpoints(ns, "ranker-stable", r1);
     assertThat(RouteLog.canary(route(ns, "ranker"))).as("no live traffic in preview").isZero();
     action(ns, "ranker", "promote");
     ModelDeployment back =
@@ -176,8 +185,8 @@ class RolloutsE2EIT extends E2EBase {
     assertThat(back.getStatus().history.get(0).reason).contains("gate errors failed");
     assertThat(back.getStatus().stable.revision).isEqualTo(r1);
     assertThat(RouteLog.canary(route(ns, "ranker"))).isZero();
-    assertThat(endpoints(ns, "ranker-stable")).isEqualTo(podIps(ns, r1));
-    assertThat(events(ns, "ActionApplied")).singleElement();
+    awaitEndpoints(ns, "ranker-stable", r1);
+    eventually(ns, "ActionApplied", es -> assertThat(es).singleElement());
     E2EReport.scenario(
         "blue-green: preview, manual promotion, post-promotion rollback",
         t0,
@@ -361,9 +370,9 @@ class RolloutsE2EIT extends E2EBase {
             Duration.ofSeconds(120),
             m -> m.getStatus().canary == null && "2.0.0".equals(m.getStatus().stable.version));
     assertThat(done.getStatus().history.get(0).outcome).isEqualTo(Outcome.Promoted);
-    assertThat(events(ns, "RolloutStarted")).as("no duplicate events").hasSize(1);
-    assertThat(events(ns, "RolloutPromoted")).hasSize(2); // 1.0.0 initial, then 2.0.0
-    assertThat(events(ns, "StepAdvanced")).hasSize(4);
+    eventually(ns, "RolloutStarted", es -> assertThat(es).as("no duplicate events").hasSize(1));
+    eventually(ns, "RolloutPromoted", es -> assertThat(es).hasSize(2)); // 1.0.0 initial, then 2.0.0
+    eventually(ns, "StepAdvanced", es -> assertThat(es).hasSize(4));
     assertThat(operator.alive()).isTrue();
     E2EReport.scenario("kube-apiserver and etcd restart mid-rollout", t0, operator.peakRssMiB());
   }

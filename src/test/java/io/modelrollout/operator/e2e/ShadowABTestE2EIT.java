@@ -179,8 +179,14 @@ class ShadowABTestE2EIT extends E2EBase {
                 assertThat(events(ns, "ExperimentDecided"))
                     .extracting(Event::getMessage)
                     .anyMatch(m -> m.contains("TreatmentWins")));
-    assertThat(operator.get("/q/metrics").body())
-        .contains("modelrollout_experiment_decisions_total{decision=\"TreatmentWins\"");
+    // the metrics are recorded right after the events
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(operator.get("/q/metrics").body())
+                    .contains(
+                        "modelrollout_experiment_decisions_total{decision=\"TreatmentWins\""));
     E2EReport.scenario("A/B test winner promoted", t0, operator.peakRssMiB());
   }
 

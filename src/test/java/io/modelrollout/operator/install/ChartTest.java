@@ -137,6 +137,7 @@ class ChartTest {
         .containsEntry("MRO_WATCH_NAMESPACES", "")
         .containsEntry("MRO_LEADER_ELECTION", "false")
         .containsEntry("MRO_PROMETHEUS_ADDRESS", "")
+        .containsEntry("MRO_STATUS_FLUSH_INTERVAL", "10s")
         .containsEntry("QUARKUS_LOG_LEVEL", "INFO")
         .containsEntry("QUARKUS_LOG_CATEGORY__IO_MODELROLLOUT__LEVEL", "INFO");
     assertThat(ofKind(objects, "Service").get(0))

@@ -1,0 +1,137 @@
+package io.modelrollout.operator.controller;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.modelrollout.operator.api.GateStatus;
+import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.api.ModelDeploymentStatus;
+import io.modelrollout.operator.status.StatusCopy;
+import io.modelrollout.operator.support.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Holds back status writes that only record gate measurements (values, counters, times): at most
+ * one such write per ModelDeployment per {@code interval}; a verdict, a step, a phase, an event or
+ * anything else is written at once. The measurements held meanwhile are the start of the next
+ * reconcile, as long as the status in the cache is the one they were taken on. A restart loses at
+ * most one interval of counters: the gates measure again, no step is skipped.
+ */
+public class StatusThrottle {
+  private record Held(ModelDeploymentStatus base, ModelDeploymentStatus status) {}
+
+  private final Duration interval;
+  private final Map<ResourceID, Instant> lastWrite = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Held> held = new ConcurrentHashMap<>();
+
+  /** {@code interval} zero: every change is written at once. */
+  public StatusThrottle(Duration interval) {
+    this.interval = interval;
+  }
+
+  /** The ModelDeployment with the measurements held for it, or itself when none apply. */
+  public ModelDeployment overlay(ModelDeployment md) {
+    ResourceID id = ResourceID.fromResource(md);
+    Held h = held.get(id);
+    if (h == null) {
+      return md;
+    }
+    if (h.base() != md.getStatus() && !Json.same(h.base(), md.getStatus())) {
+      held.remove(id, h); // the status changed under them: start from what is written
+      return md;
+    }
+    ModelDeployment copy = new ModelDeployment();
+    copy.setMetadata(md.getMetadata());
+    copy.setSpec(md.getSpec());
+    copy.setStatus(h.status());
+    return copy;
+  }
+
+  /**
+   * Whether {@code after} may wait instead of being written now; if so, it is held on top of {@code
+   * cached} (the status in the informer's cache).
+   */
+  public boolean hold(
+      ModelDeployment cached,
+      ModelDeploymentStatus before,
+      ModelDeploymentStatus after,
+      boolean eventful,
+      Instant now) {
+    ResourceID id = ResourceID.fromResource(cached);
+    Instant last = lastWrite.get(id);
+    if (interval.isZero()
+        || eventful
+        || last == null
+        || !now.isBefore(last.plus(interval))
+        || before == null
+        || !onlyMeasurements(before, after)) {
+      return false;
+    }
+    held.put(id, new Held(cached.getStatus(), after));
+    return true;
+  }
+
+  /** How long until a held status must be written, or null when nothing is held. */
+  public Duration flushIn(ModelDeployment md, Instant now) {
+    ResourceID id = ResourceID.fromResource(md);
+    Instant last = lastWrite.get(id);
+    if (!held.containsKey(id) || last == null) {
+      return null;
+    }
+    Duration d = Duration.between(now, last.plus(interval));
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  /** Whether a status is held whose time to be written has come. */
+  public boolean due(ModelDeployment md, Instant now) {
+    Duration d = flushIn(md, now);
+    return d != null && d.isZero();
+  }
+
+  /** A status of {@code md} was written at {@code now}: nothing is held any more. */
+  public void written(ModelDeployment md, Instant now) {
+    ResourceID id = ResourceID.fromResource(md);
+    held.remove(id);
+    lastWrite.put(id, now);
+  }
+
+  /** Forgets a ModelDeployment that is gone. */
+  public void forget(ResourceID id) {
+    held.remove(id);
+    lastWrite.remove(id);
+  }
+
+  /** Whether the two statuses differ only in what a gate measurement records. */
+  static boolean onlyMeasurements(ModelDeploymentStatus before, ModelDeploymentStatus after) {
+    if (before.gates == null || after.gates == null || before.gates.size() != after.gates.size()) {
+      return false;
+    }
+    for (int i = 0; i < after.gates.size(); i++) {
+      GateStatus b = before.gates.get(i);
+      GateStatus a = after.gates.get(i);
+      if (b == null || a == null || b.verdict != a.verdict || !eq(b.name, a.name)) {
+        return false;
+      }
+    }
+    return Json.same(withoutMeasurements(before), withoutMeasurements(after));
+  }
+
+  private static ModelDeploymentStatus withoutMeasurements(ModelDeploymentStatus st) {
+    ModelDeploymentStatus c = StatusCopy.of(st);
+    for (GateStatus g : c.gates) {
+      g.value = null;
+      g.successes = null;
+      g.failures = null;
+      g.inconclusives = null;
+      g.measuredAt = null;
+      g.message = null;
+      g.comparison = null;
+    }
+    return c;
+  }
+
+  private static boolean eq(String a, String b) {
+    return a == null ? b == null : a.equals(b);
+  }
+}
