@@ -11,14 +11,21 @@ import io.modelrollout.operator.api.RolloutPolicy;
 import io.modelrollout.operator.install.OperatorProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * SIGKILL mid-step: the operator dies during a pause and during an analysis and starts again; the
- * rollout goes on at the same step with the same timer and gate counters, no step is skipped or
- * repeated, and the route's weights never flap.
+ * rollout goes on at the same step with the same timer and the gate counters last written (those
+ * held back by the status flush interval are measured again), no step is skipped or repeated, and
+ * the route's weights never flap.
  */
 class CrashE2EIT extends E2EBase {
+  /**
+   * Gate counters reach status every 3 s (the default 10 s would write this 8 s analysis with its
+   * verdict only): the kill comes after some were written and before the verdict.
+   */
+  static final Map<String, String> FLUSH = Map.of("MRO_STATUS_FLUSH_INTERVAL", "3s");
 
   @Test
   void aKilledOperatorResumesAtTheSameStepWithTheSameCounters() throws Exception {
@@ -38,7 +45,7 @@ class CrashE2EIT extends E2EBase {
     admin.resource(p).create();
     admin.resource(routed(ns, "fraud", "steps", 2)).create();
     errors("fraud", "2.0.0", 0.001);
-    OperatorProcess operator = operator("crash-1", null);
+    OperatorProcess operator = operator("crash-1", null, FLUSH);
     long peak = 0;
     try (RouteLog log = new RouteLog(admin, ns, "fraud")) {
       awaitMd(ns, "fraud", Duration.ofSeconds(60), m -> m.getStatus().phase == Phase.Healthy);
@@ -54,7 +61,7 @@ class CrashE2EIT extends E2EBase {
       String pauseStarted = pausing.getStatus().stepStartedAt;
       peak = Math.max(peak, operator.peakRssMiB());
       operator.kill();
-      operator = operator("crash-2", null);
+      operator = operator("crash-2", null, FLUSH);
       ModelDeployment resumed =
           awaitMd(
               ns, "fraud", Duration.ofSeconds(10), m -> m.getStatus().observedGeneration != null);
@@ -74,7 +81,7 @@ class CrashE2EIT extends E2EBase {
       String analysisStarted = measuring.getStatus().stepStartedAt;
       peak = Math.max(peak, operator.peakRssMiB());
       operator.kill();
-      operator = operator("crash-3", null);
+      operator = operator("crash-3", null, FLUSH);
       ModelDeployment after =
           awaitMd(
               ns,

@@ -42,16 +42,34 @@ public final class OperatorHarness implements AutoCloseable {
             .withConfig(config)
             .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("counter", requests))
             .build();
-    this.operator =
-        new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withCloseClientOnStop(false)
-                    .withConcurrentReconciliationThreads(reconcileThreads)
-                    .withStopOnInformerErrorDuringStartup(true));
-    reconciler = Wiring.create(Clock.systemUTC(), settings, provider, new RolloutMetrics(registry));
-    operator.register(reconciler, c -> c.settingNamespaces(namespace));
-    operator.start();
+    // an informer's first list can meet a connection the API server just closed (seen under
+    // load on 2 cores): the operator does not start then, and a new attempt does
+    Operator op;
+    ModelDeploymentReconciler r;
+    for (int attempt = 1; ; attempt++) {
+      op =
+          new Operator(
+              o ->
+                  o.withKubernetesClient(client)
+                      .withCloseClientOnStop(false)
+                      .withConcurrentReconciliationThreads(reconcileThreads)
+                      .withStopOnInformerErrorDuringStartup(true));
+      r = Wiring.create(Clock.systemUTC(), settings, provider, new RolloutMetrics(registry));
+      op.register(r, c -> c.settingNamespaces(namespace));
+      try {
+        op.start();
+        break;
+      } catch (io.javaoperatorsdk.operator.OperatorException e) {
+        op.stop();
+        r.close();
+        if (attempt == 3) {
+          throw e;
+        }
+        registry.clear();
+      }
+    }
+    this.operator = op;
+    this.reconciler = r;
   }
 
   public static OperatorHarness start(String namespace, MetricProvider provider) {
