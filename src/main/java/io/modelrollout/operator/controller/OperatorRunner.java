@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.modelrollout.operator.analysis.MetricProvider;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.telemetry.RolloutMetrics;
+import io.modelrollout.operator.telemetry.SdkMetricsFilter;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -191,12 +192,15 @@ public class OperatorRunner {
    * The SDK's metrics per controller; per ModelDeployment only when asked
    * (MRO_PER_RESOURCE_SDK_METRICS): a timer with a histogram per object grows the heap and the
    * metrics page by thousands of series at scale, and modelrollout_* already has each
-   * ModelDeployment.
+   * ModelDeployment. The SDK tags some meters per object in either mode: {@link SdkMetricsFilter}
+   * folds them.
    */
   private MicrometerMetrics sdkMetrics() {
-    return perResourceSdkMetrics
-        ? MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build()
-        : MicrometerMetrics.newMicrometerMetricsBuilder(registry).build();
+    if (perResourceSdkMetrics) {
+      return MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build();
+    }
+    registry.config().meterFilter(new SdkMetricsFilter());
+    return MicrometerMetrics.newMicrometerMetricsBuilder(registry).build();
   }
 
   void stop(@Observes ShutdownEvent event) {

@@ -53,7 +53,10 @@ class OperatorAppIT {
                   + "\",phase=\"Progressing\"} 0.0")
           .contains("modelrollout_canary_weight{name=\"metered\",namespace=\"" + ns + "\"} 0.0")
           .contains("modelrollout_promotions_total{name=\"metered\",namespace=\"" + ns + "\"} 1.0")
-          .contains("operator_sdk_reconciliations_executions");
+          .contains("operator_sdk_reconciliations_executions")
+          .contains("operator_sdk_controllers_execution_reconcile_seconds_count{")
+          .as("the SDK's meters are per controller: no series per object")
+          .doesNotContain("resource_name=\"metered\"");
 
       client.resources(ModelDeployment.class).inNamespace(ns).withName("metered").delete();
       await()
