@@ -27,6 +27,14 @@ public final class LeanItemStore<T extends HasMetadata> implements ItemStore<T> 
     this.trim = trim;
   }
 
+  /**
+   * A store that keeps no managedFields at all: for objects the operator never server-side applies
+   * whole (its ModelDeployments: their status is compared by value, not by field ownership).
+   */
+  public static <T extends HasMetadata> LeanItemStore<T> withoutManagedFields() {
+    return new LeanItemStore<>(o -> o.getMetadata().setManagedFields(null));
+  }
+
   /** The object as this store keeps it (changed in place). */
   T lean(T obj) {
     if (obj != null && obj.getMetadata() != null) {

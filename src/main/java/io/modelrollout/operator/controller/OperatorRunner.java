@@ -97,7 +97,8 @@ public class OperatorRunner {
           if (!watched.isEmpty()) {
             c.settingNamespaces(watched);
           } else {
-            c.withItemStore(new LeanItemStore<>()); // one informer: its cache can be lean
+            // one informer: its cache can be lean
+            c.withItemStore(LeanItemStore.withoutManagedFields());
           }
           c.withReconciliationMaxInterval(resync);
         });

@@ -48,7 +48,7 @@ import java.util.stream.Collectors;
  * docs/benchmarks/DATE.md.
  *
  * <p>Arguments: {@code --sizes 100,200,500,2000 --reaction 20 --gates 500 --out docs/benchmarks
- * --threads 10 --jvm "extra operator JVM flags"}.
+ * --threads 10 --admission 200 --jvm "extra operator JVM flags"}.
  */
 public final class Bench {
   /** The image's JVM flags, with the chart's default memory limit (512 MiB) as the JVM's RAM. */
@@ -71,6 +71,7 @@ public final class Bench {
   final Path out;
   final List<String> jvm = new ArrayList<>(IMAGE_JVM);
   int reconcileThreads = 10;
+  int admission = 200;
   final StringBuilder report = new StringBuilder();
   final List<String> verdicts = new ArrayList<>();
   FullCluster cluster;
@@ -105,6 +106,7 @@ public final class Bench {
             TestCluster.projectDir().resolve(a.getOrDefault("out", "docs/benchmarks")));
     // extra operator JVM flags, e.g. --jvm "-XX:NativeMemoryTracking=summary" for a breakdown
     b.reconcileThreads = Integer.parseInt(a.getOrDefault("threads", "10"));
+    b.admission = Integer.parseInt(a.getOrDefault("admission", "200"));
     if (a.containsKey("jvm")) {
       b.jvm.addAll(Arrays.asList(a.get("jvm").trim().split("\\s+")));
     }
@@ -147,8 +149,11 @@ public final class Bench {
     exporter = new TestExporter();
     prometheus = TestPrometheus.start(exporter.target());
     audit = new Audit(cluster.run.resolve("logs/audit.log"), OPERATOR_USER);
-    operator = startOperator("bench");
     header(argLine, nodes);
+    if (admission > 0) {
+      new Admission(this).run(admission); // before the operator: nothing else writes
+    }
+    operator = startOperator("bench");
     Burst burst = new Burst(this);
     Map<Integer, double[]> memory = new LinkedHashMap<>();
     for (int n : sizes) {

@@ -29,6 +29,20 @@ class LeanItemStoreTest {
   }
 
   @Test
+  void modelDeploymentsAreCachedWithoutAnyManagedFields() {
+    LeanItemStore<ModelDeployment> store = LeanItemStore.withoutManagedFields();
+    ModelDeployment md = Fixtures.model("ml", "m", "1.0.0", 2);
+    md.getMetadata().setManagedFields(List.of(entry(), entry(OperatorSettings.FIELD_MANAGER)));
+    md.setStatus(new ModelDeploymentStatus());
+    md.getStatus().message = "serving";
+    store.put(store.getKey(md), md);
+    ModelDeployment cached = store.get("ml/m");
+    assertThat(cached.getMetadata().getManagedFields()).isNull();
+    assertThat(cached.getStatus().message).isEqualTo("serving");
+    assertThat(cached.getSpec().model.version).isEqualTo("1.0.0");
+  }
+
+  @Test
   void cachedObjectsKeepOnlyTheOperatorsOwnManagedFields() {
     LeanItemStore<Deployment> store = new LeanItemStore<>();
     Deployment d =
