@@ -34,12 +34,18 @@ final class ObjectWriter {
     }
   }
 
+  private final MatchMemo memo = new MatchMemo();
+
   /** Server-side applies {@code desired} unless the live object already matches it. */
   <R extends HasMetadata> void ensure(
       R desired, R actual, Class<R> type, Context<ModelDeployment> ctx) {
+    if (actual != null && memo.known(desired, actual)) {
+      return;
+    }
     if (actual != null
         && SSABasedGenericKubernetesResourceMatcher.<R>getInstance()
             .matches(actual, desired, ctx)) {
+      memo.matched(desired, actual);
       return;
     }
     String what = "apply " + desired.getKind() + " " + desired.getMetadata().getName();
@@ -84,6 +90,7 @@ final class ObjectWriter {
     run(
         "delete Deployment " + d.getMetadata().getName(),
         () -> ctx.getClient().resource(d).delete());
+    memo.forget(d);
   }
 
   /** The API server's reason for a failed request, in one line. */
