@@ -11,7 +11,7 @@
 #
 # Settings: K8S_RUN (run directory), APISERVER_PORT, ETCD_PORT, ETCD_PEER_PORT, KCM_PORT,
 # SCHED_PORT; AUDIT=1 writes an audit log of every write to $K8S_RUN/logs/audit.log (AUDIT=2:
-# of every request), rotated at AUDIT_LOG_MAXSIZE megabytes (default 200);
+# of every request; AUDIT=3: every write with its request body), rotated at AUDIT_LOG_MAXSIZE megabytes (default 200);
 # SERVICE_CIDR (default 10.0.0.0/16), KWOK_NODES (default 1) and KWOK_NODE_PODS (default 1000)
 # size the cluster; CLIENT_QPS (default 50) is the controller manager's and scheduler's client rate.
 # The HorizontalPodAutoscaler controller syncs every 5 s (default 15 s), so autoscaling tests wait less.
@@ -264,13 +264,15 @@ start_apiserver() {
     local reads="  - level: None
     verbs: [get, list, watch]"
     [[ $AUDIT == 2 ]] && reads="" # reads too (benchmarks count them)
+    local level=Metadata
+    [[ $AUDIT == 3 ]] && level=Request # writes with their bodies (tracing what a rollout writes)
     cat >"$RUN/audit-policy.yaml" <<POLICY
 apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: [RequestReceived]
 rules:
 $reads
-  - level: Metadata
+  - level: $level
 POLICY
     audit=(--audit-policy-file="$RUN/audit-policy.yaml" --audit-log-path="$RUN/logs/audit.log"
       --audit-log-maxsize="${AUDIT_LOG_MAXSIZE:-200}" --audit-log-maxbackup=1)

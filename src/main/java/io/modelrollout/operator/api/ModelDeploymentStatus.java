@@ -80,7 +80,8 @@ public class ModelDeploymentStatus {
 
   @JsonPropertyDescription(
       "Revisions waiting to be scaled down: after a promotion at the time given; after a"
-          + " rollback or abort once stable is ready again, at the latest at the time given.")
+          + " rollback or abort once stable is ready again, at the latest at the time given. An"
+          + " entry whose time has passed may stay until the next status write.")
   public List<ScaleDown> scaleDown = new ArrayList<>();
 
   @JsonPropertyDescription(

@@ -98,15 +98,15 @@ public class ReconcileFlow {
               applied.weights(decision.split()),
               applied.staleRoutes(),
               Labels.selectorText(md, decision.stableRevision()),
+              AutoscalingState.of(md, decision, ctx),
               now);
-      status.autoscaling = AutoscalingState.of(md, decision, ctx);
       if (!applied.staleRoutes().isEmpty()) {
         next = next == null || next.compareTo(STALE_ROUTE_RETRY) > 0 ? STALE_ROUTE_RETRY : next;
       }
     } else {
       status = StatusAggregator.invalid(decision.status(), snapshot.generation(), problems, now);
     }
-    ModelDeployment current = publish(cached, md, status, ctx);
+    ModelDeployment current = publish(cached, md, status, decision.settling(), ctx);
     gates.recordMetrics(md, snapshot, status);
     Duration flush = throttle.flushIn(cached, clock.instant());
     if (flush != null) {
@@ -121,21 +121,32 @@ public class ReconcileFlow {
 
   /**
    * Writes {@code status} and the events its change tells, if it changed; a change of gate
-   * measurements only may wait ({@link StatusThrottle}). {@code md} is {@code cached} with the
-   * measurements held for it.
+   * measurements only, or what a settling step observed, may wait ({@link StatusThrottle}), and
+   * scale-downs that are done alone wait for the next write. {@code md} is {@code cached} with what
+   * is held for it.
    */
   private ModelDeployment publish(
       ModelDeployment cached,
       ModelDeployment md,
       ModelDeploymentStatus status,
+      boolean settling,
       Context<ModelDeployment> ctx) {
     Instant exact = clock.instant();
-    boolean changed = StatusWriter.changed(md.getStatus(), status);
+    boolean changed =
+        StatusWriter.changed(md.getStatus(), status)
+            && !StatusThrottle.onlyExpiredScaleDowns(md.getStatus(), status, exact);
     if (!changed && !throttle.due(cached, exact)) {
       return md;
     }
     List<EventSpec> happened = StatusEvents.between(md.getStatus(), status);
     if (changed && throttle.hold(cached, md.getStatus(), status, !happened.isEmpty(), exact)) {
+      return md;
+    }
+    if (changed
+        && settling
+        && md == cached
+        && throttle.holdSettling(cached, status, exact.plus(RolloutEngine.SETTLE))) {
+      announce(md, status, happened, ctx); // the events are told now, the status a moment later
       return md;
     }
     return write(md, status, happened, ctx);
@@ -157,6 +168,16 @@ public class ReconcileFlow {
       Context<ModelDeployment> ctx) {
     ModelDeployment updated = writer.write(md, status, ctx);
     throttle.written(md, clock.instant());
+    announce(md, status, happened, ctx);
+    return updated;
+  }
+
+  /** Emits the events of a status change and records its metrics. */
+  private void announce(
+      ModelDeployment md,
+      ModelDeploymentStatus status,
+      List<EventSpec> happened,
+      Context<ModelDeployment> ctx) {
     happened.forEach(e -> events.emit(ctx.getClient(), md, e));
     metrics.record(
         md.getMetadata().getNamespace(),
@@ -164,7 +185,6 @@ public class ReconcileFlow {
         md.getStatus(),
         status,
         happened);
-    return updated;
   }
 
   /**
@@ -189,7 +209,17 @@ public class ReconcileFlow {
     if (status.lastAction != null && Boolean.TRUE.equals(status.lastAction.pending)) {
       ModelDeploymentStatus cleared = StatusCopy.of(status);
       cleared.lastAction.pending = null;
-      writer.write(updated, cleared, ctx);
+      try {
+        writer.write(updated, cleared, ctx);
+      } catch (KubernetesClientException e) {
+        // the annotation is gone and the action applied; the next status write clears pending
+        LOG.infof(
+            "%s/%s: could not mark the action '%s' done in status yet: %s",
+            md.getMetadata().getNamespace(),
+            md.getMetadata().getName(),
+            value,
+            ObjectWriter.why(e));
+      }
     }
     return true;
   }

@@ -17,9 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * anything else is written at once. The measurements held meanwhile are the start of the next
  * reconcile, as long as the status in the cache is the one they were taken on. A restart loses at
  * most one interval of counters: the gates measure again, no step is skipped.
+ *
+ * <p>A settling step (its weight just asked for; the next reconcile, a moment later, ends it) may
+ * also hold what it observed (ready pods, the weight in force) for that reconcile's write, once:
+ * the written status is never more than one settle behind the route, so a restart asks for the same
+ * weight again and nothing flaps. Its events are emitted when it is held.
  */
 public class StatusThrottle {
-  private record Held(ModelDeploymentStatus base, ModelDeploymentStatus status) {}
+  /** A status not written yet, on top of {@code base}; due at {@code dueAt}, or null: interval. */
+  private record Held(ModelDeploymentStatus base, ModelDeploymentStatus status, Instant dueAt) {}
 
   private final Duration interval;
   private final Map<ResourceID, Instant> lastWrite = new ConcurrentHashMap<>();
@@ -68,18 +74,31 @@ public class StatusThrottle {
         || !onlyMeasurements(before, after)) {
       return false;
     }
-    held.put(id, new Held(cached.getStatus(), after));
+    held.put(id, new Held(cached.getStatus(), after, null));
     return true;
+  }
+
+  /**
+   * Whether the status of a settling step may wait for the next reconcile (due at {@code due});
+   * only when nothing is held already, so two settles in a row write the second.
+   */
+  public boolean holdSettling(ModelDeployment cached, ModelDeploymentStatus after, Instant due) {
+    ResourceID id = ResourceID.fromResource(cached);
+    if (interval.isZero() || cached.getStatus() == null) {
+      return false;
+    }
+    return held.putIfAbsent(id, new Held(cached.getStatus(), after, due)) == null;
   }
 
   /** How long until a held status must be written, or null when nothing is held. */
   public Duration flushIn(ModelDeployment md, Instant now) {
     ResourceID id = ResourceID.fromResource(md);
+    Held h = held.get(id);
     Instant last = lastWrite.get(id);
-    if (!held.containsKey(id) || last == null) {
+    if (h == null || (h.dueAt() == null && last == null)) {
       return null;
     }
-    Duration d = Duration.between(now, last.plus(interval));
+    Duration d = Duration.between(now, h.dueAt() != null ? h.dueAt() : last.plus(interval));
     return d.isNegative() ? Duration.ZERO : d;
   }
 
@@ -100,6 +119,28 @@ public class StatusThrottle {
   public void forget(ResourceID id) {
     held.remove(id);
     lastWrite.remove(id);
+  }
+
+  /**
+   * Whether {@code after} differs from {@code before} only in revisions gone from the scale-down
+   * list whose time had come: that alone is not worth a write; the next write carries it.
+   */
+  public static boolean onlyExpiredScaleDowns(
+      ModelDeploymentStatus before, ModelDeploymentStatus after, Instant now) {
+    if (before == null
+        || after == null
+        || before.scaleDown == null
+        || after.scaleDown == null
+        || before.scaleDown.size() <= after.scaleDown.size()) {
+      return false;
+    }
+    ModelDeploymentStatus pruned = StatusCopy.of(before);
+    pruned.scaleDown.removeIf(
+        d ->
+            d.at != null
+                && !Instant.parse(d.at).isAfter(now)
+                && after.scaleDown.stream().noneMatch(a -> eq(a.revision, d.revision)));
+    return Json.same(pruned, after);
   }
 
   /** Whether the two statuses differ only in what a gate measurement records. */

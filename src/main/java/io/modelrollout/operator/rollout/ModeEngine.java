@@ -45,7 +45,8 @@ public final class ModeEngine {
               false,
               false,
               RolloutEngine.INVALID_RECHECK,
-              Integer.MAX_VALUE),
+              Integer.MAX_VALUE,
+              false),
           null);
     }
     return run(s, st, m).decide();

@@ -298,7 +298,8 @@ abstract class ModeRun {
             true,
             s.action() != null,
             requeue(),
-            Integer.MAX_VALUE);
+            Integer.MAX_VALUE,
+            false);
     return new ModeDecision(d, intent);
   }
 

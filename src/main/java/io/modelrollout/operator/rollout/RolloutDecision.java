@@ -17,6 +17,8 @@ import java.util.Map;
  * @param podLimit pods all revisions together may ask for before one shrinks (replicas + maxSurge
  *     for a canary; unbounded for blue-green): growth beyond it waits until after the shrink in the
  *     same reconcile
+ * @param settling a step's weight was just asked for and the step ends in the next reconcile, which
+ *     looks again in a moment: its observations may wait for that reconcile's status write
  */
 public record RolloutDecision(
     ModelDeploymentStatus status,
@@ -28,7 +30,8 @@ public record RolloutDecision(
     boolean applyResources,
     boolean actionConsumed,
     Duration requeueAfter,
-    int podLimit) {
+    int podLimit,
+    boolean settling) {
 
   /** The canary's weight in this decision. */
   public int canaryWeight() {
@@ -47,6 +50,7 @@ public record RolloutDecision(
         applyResources,
         actionConsumed,
         requeueAfter,
-        podLimit);
+        podLimit,
+        settling);
   }
 }

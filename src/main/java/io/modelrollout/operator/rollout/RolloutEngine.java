@@ -37,7 +37,7 @@ public final class RolloutEngine {
   static final Duration MIN_WAIT = Duration.ofMillis(50);
 
   /** How soon to look again after a step's weight went into force. */
-  static final Duration SETTLE = Duration.ofMillis(200);
+  public static final Duration SETTLE = Duration.ofMillis(200);
 
   private final Clock clock;
 
@@ -73,7 +73,8 @@ public final class RolloutEngine {
           false,
           false,
           INVALID_RECHECK,
-          Integer.MAX_VALUE);
+          Integer.MAX_VALUE,
+          false);
     }
     return new RolloutRun(s, st, RolloutPlan.of(s.policy()), clock.instant(), progressDeadline(s))
         .decide();

@@ -281,7 +281,8 @@ final class RolloutRun {
         true,
         s.action() != null,
         requeue(),
-        plan.atomic() ? Integer.MAX_VALUE : s.replicas() + plan.surge());
+        plan.atomic() ? Integer.MAX_VALUE : s.replicas() + plan.surge(),
+        settling);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.modelrollout.operator.status;
 
+import io.modelrollout.operator.api.AutoscalingStatus;
 import io.modelrollout.operator.api.Condition;
 import io.modelrollout.operator.api.HistoryEntry;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
@@ -48,8 +49,10 @@ public final class StatusAggregator {
       Weights weights,
       List<StaleRoute> stale,
       String selector,
+      AutoscalingStatus autoscaling,
       Instant now) {
     st.weights = weights;
+    st.autoscaling = autoscaling;
     st.selector = selector;
     st.staleRoutes = new ArrayList<>(stale);
     st.replicas = st.stable.readyReplicas;

@@ -148,4 +148,44 @@ class StatusThrottleTest {
     g.measuredAt = T0.toString();
     return g;
   }
+
+  @Test
+  void aSettlingStepsObservationsWaitForTheNextReconcileOnce() {
+    ModelDeployment md = analysing(3);
+    ModelDeploymentStatus settled = StatusCopy.of(md.getStatus());
+    settled.message = "canary at 50%";
+    Instant due = T0.plusMillis(200);
+    assertThat(throttle.holdSettling(md, settled, due)).isTrue();
+    assertThat(throttle.overlay(md).getStatus().message).isEqualTo("canary at 50%");
+    assertThat(throttle.flushIn(md, T0)).isEqualTo(Duration.ofMillis(200));
+    assertThat(throttle.due(md, due)).as("the next reconcile writes it").isTrue();
+
+    ModelDeploymentStatus again = StatusCopy.of(settled);
+    again.message = "canary at 80%";
+    assertThat(throttle.holdSettling(md, again, due))
+        .as("a second settle in a row is written: never two behind the route")
+        .isFalse();
+    throttle.written(md, due);
+    assertThat(throttle.overlay(md)).isSameAs(md);
+    assertThat(new StatusThrottle(Duration.ZERO).holdSettling(md, settled, due))
+        .as("interval zero writes every change")
+        .isFalse();
+  }
+
+  @Test
+  void aScaleDownThatIsDoneAloneIsNoChangeToWrite() {
+    ModelDeploymentStatus before = analysing(3).getStatus();
+    ModelDeploymentStatus.ScaleDown d = new ModelDeploymentStatus.ScaleDown();
+    d.revision = "old";
+    d.at = T0.toString();
+    before.scaleDown = new ArrayList<>(java.util.List.of(d));
+    ModelDeploymentStatus after = StatusCopy.of(before);
+    after.scaleDown.clear();
+    assertThat(StatusThrottle.onlyExpiredScaleDowns(before, after, T0)).isTrue();
+    assertThat(StatusThrottle.onlyExpiredScaleDowns(before, after, T0.minusSeconds(1)))
+        .as("not yet due: its removal is news")
+        .isFalse();
+    after.message = "something else too";
+    assertThat(StatusThrottle.onlyExpiredScaleDowns(before, after, T0)).isFalse();
+  }
 }

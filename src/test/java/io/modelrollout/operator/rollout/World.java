@@ -144,7 +144,7 @@ final class World {
       w.provider = splitByPods ? "ReplicaRatio" : "GatewayAPI";
       w.verified = true;
       w.actualCanary = split.canaryWeight();
-      st = StatusAggregator.applied(d.status(), d.facts(), w, List.of(), "sel", now);
+      st = StatusAggregator.applied(d.status(), d.facts(), w, List.of(), "sel", null, now);
       if (checkCapacity) {
         checkCapacity(snapshot, d, readyBefore);
       }

@@ -20,7 +20,7 @@ class StatusAggregatorTest {
     ModelDeploymentStatus s = new ModelDeploymentStatus();
     s.stable = new RevisionStatus("1.0.0", "r1", 3, 3);
     var f = new StatusAggregator.Facts(1, 3, "r1", Phase.Healthy, false, null, null, null);
-    return StatusAggregator.applied(s, f, new Weights(100, 0), List.of(), "sel", T);
+    return StatusAggregator.applied(s, f, new Weights(100, 0), List.of(), "sel", null, T);
   }
 
   @Test
@@ -73,7 +73,8 @@ class StatusAggregatorTest {
     assertThat(StatusEvents.between(failed, again)).as("the same error, no new event").isEmpty();
     var f = new StatusAggregator.Facts(1, 3, "r1", Phase.Degraded, false, null, null, null);
     ModelDeploymentStatus recovered =
-        StatusAggregator.applied(StatusCopy.of(again), f, new Weights(100, 0), List.of(), "sel", T);
+        StatusAggregator.applied(
+            StatusCopy.of(again), f, new Weights(100, 0), List.of(), "sel", null, T);
     assertThat(recovered.phase).isEqualTo(Phase.Healthy);
   }
 
@@ -82,7 +83,8 @@ class StatusAggregatorTest {
     var f = new StatusAggregator.Facts(1, 3, "r1", Phase.Healthy, false, null, null, null);
     List<StaleRoute> stale = List.of(new StaleRoute("GatewayAPI", "cannot remove: forbidden"));
     ModelDeploymentStatus s =
-        StatusAggregator.applied(StatusCopy.of(healthy()), f, new Weights(100, 0), stale, "sel", T);
+        StatusAggregator.applied(
+            StatusCopy.of(healthy()), f, new Weights(100, 0), stale, "sel", null, T);
     assertThat(s.staleRoutes).hasSize(1);
     assertThat(StatusEvents.between(healthy(), s))
         .extracting(EventSpec::reason)
