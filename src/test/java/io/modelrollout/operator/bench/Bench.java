@@ -184,6 +184,11 @@ public final class Bench {
   }
 
   OperatorProcess startOperator(String name) throws Exception {
+    return startOperator(name, "60s");
+  }
+
+  /** The operator with a resync of every object each {@code resync} (its default is 5m). */
+  OperatorProcess startOperator(String name, String resync) throws Exception {
     return Operators.start(
         cluster,
         null,
@@ -193,7 +198,7 @@ public final class Bench {
             "MRO_LEADER_ELECTION", "false",
             "MRO_PROMETHEUS_ADDRESS", prometheus.address(),
             "MRO_PROMETHEUS_TIMEOUT", "2s",
-            "MRO_RESYNC_INTERVAL", "60s",
+            "MRO_RESYNC_INTERVAL", resync,
             "MRO_RECONCILE_THREADS", String.valueOf(reconcileThreads),
             "QUARKUS_LOG_CATEGORY__IO_MODELROLLOUT__LEVEL", "WARN"),
         jvm);
