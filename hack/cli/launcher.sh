@@ -11,6 +11,9 @@ command -v "$java" >/dev/null 2>&1 || {
   echo "kubectl-modelrollout: Java 17 or later is needed (java on the PATH, or JAVA_HOME)" >&2
   exit 5
 }
+# -Djdk.console=java.base: from Java 22 on, System.console() is not null when the output is
+# redirected, unless the console is java.base's; the CLI also asks Console.isTerminal().
 # shellcheck disable=SC2086
-exec "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto $KUBECTL_MODELROLLOUT_JAVA_OPTS \
+exec "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Djdk.console=java.base \
+  $KUBECTL_MODELROLLOUT_JAVA_OPTS \
   -jar "$0" "$@"

@@ -22,7 +22,7 @@ public record CliEnv(
     Map<String, String> env) {
 
   public static CliEnv system() {
-    boolean tty = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    boolean tty = Terminal.stdoutIsTerminal(System.getenv("TERM"));
     int[] size = tty ? Terminal.size(System.getenv()) : new int[] {0, 0};
     return new CliEnv(
         new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),

@@ -66,7 +66,8 @@ class GetCommand implements Callable<Integer> {
     PrintWriter out = env.out();
     if (inPlace) {
       out.print(Terminal.HIDE_CURSOR + Terminal.CLEAR_SCREEN);
-      if (System.console() != null) { // Ctrl-C ends the JVM without the finally below
+      if (Terminal.stdoutIsTerminal(env.env().get("TERM"))) {
+        // the real stdout (not a test's capture): Ctrl-C ends the JVM without the finally below
         Runtime.getRuntime()
             .addShutdownHook(new Thread(() -> System.out.print(Terminal.SHOW_CURSOR)));
       }

@@ -1,6 +1,11 @@
 package io.modelrollout.operator.cli;
 
 import io.modelrollout.operator.analysis.Thresholds;
+import io.modelrollout.operator.api.BatchStatus;
+import io.modelrollout.operator.api.ComparisonStatus;
+import io.modelrollout.operator.api.DeploymentMode;
+import io.modelrollout.operator.api.EdgeStatus;
+import io.modelrollout.operator.api.ExperimentStatus;
 import io.modelrollout.operator.api.Verdict;
 import io.modelrollout.operator.cli.RolloutView.Cond;
 import io.modelrollout.operator.cli.RolloutView.EventView;
@@ -9,6 +14,8 @@ import io.modelrollout.operator.cli.RolloutView.History;
 import io.modelrollout.operator.cli.RolloutView.Revision;
 import io.modelrollout.operator.cli.RolloutView.Step;
 import io.modelrollout.operator.cli.RolloutView.Traffic;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +25,8 @@ import java.util.List;
 public final class GetRenderer {
   static final int HISTORY_SHOWN = 5;
   static final int EVENTS_SHOWN = 8;
+  static final int RUNS_SHOWN = 3;
+  static final int SKIPPED_NODES_SHOWN = 3;
 
   private GetRenderer() {}
 
@@ -25,8 +34,12 @@ public final class GetRenderer {
     List<String> out = new ArrayList<>();
     header(v, s, now, out);
     revisions(v, s, out);
+    batch(v, s, now, out);
+    edge(v, s, out);
+    autoscaling(v, s, out);
     steps(v, s, out);
     weights(v, s, out);
+    experiment(v, s, now, out);
     gates(v, s, now, out);
     history(v, s, now, out);
     events(v, s, now, out);
@@ -45,7 +58,11 @@ public final class GetRenderer {
       field(out, s, "Message", v.message());
     }
     field(out, s, "Policy", policy(v));
-    field(out, s, "Traffic", v.traffic());
+    if (v.mode() != null) {
+      field(out, s, "Mode", v.mode().name());
+    } else {
+      field(out, s, "Traffic", v.traffic());
+    }
     if (v.stale()) {
       field(
           out,
@@ -86,6 +103,12 @@ public final class GetRenderer {
   private static String policy(RolloutView v) {
     RolloutView.Policy p = v.policy();
     if ("none".equals(p.source())) {
+      if (v.mode() == DeploymentMode.Batch) {
+        return "none (a new version runs its validation Job, then the CronJob switches to it)";
+      }
+      if (v.mode() == DeploymentMode.Edge) {
+        return "none (a new version goes to every node, edge.maxUnavailableNodes at a time)";
+      }
       return "none (a new version replaces the old one once its pods are ready)";
     }
     String name = "inline".equals(p.source()) ? "inline policy" : p.name();
@@ -105,6 +128,10 @@ public final class GetRenderer {
 
   private static void revision(Table t, Style s, String role, Revision r) {
     if (r == null) {
+      return;
+    }
+    if (r.desired() == null && r.ready() == null) { // Batch: a revision has no pods of its own
+      t.row(role, r.version(), r.revision(), "-");
       return;
     }
     int ready = r.ready() == null ? 0 : r.ready();
@@ -161,9 +188,20 @@ public final class GetRenderer {
     if (Boolean.TRUE.equals(v.rollout().paused())) {
       parts.add(s.yellow("paused"));
     } else if (st.remainingSeconds() != null) {
-      parts.add(Ages.human(Duration.ofSeconds(st.remainingSeconds())) + " left");
-    } else if (st.text().equals("pause until promoted")) {
-      parts.add("waiting for promote");
+      String left = Ages.human(Duration.ofSeconds(st.remainingSeconds())) + " left";
+      parts.add(
+          switch (st.remainingBound() == null ? "exact" : st.remainingBound()) {
+            case "atLeast" -> "at least " + left;
+            case "atMost" -> "at most " + left;
+            default -> left;
+          });
+    } else if (st.waitingFor() != null) {
+      ExperimentStatus ex = v.experiment();
+      String decided =
+          ex != null && ex.decision != null && "promote or abort".equals(st.waitingFor())
+              ? "A/B test " + s.decision(ex.decision) + ", "
+              : "";
+      parts.add(decided + "waiting for " + st.waitingFor());
     }
     String statusStep = v.rollout().currentStep();
     if (statusStep != null && !statusStep.equals(st.text())) {
@@ -258,8 +296,34 @@ public final class GetRenderer {
     out.add(
         s.dim(
             "  PASS: good/needed  FAIL: bad/tolerated  NO DATA: in a row/tolerated (none: no limit)"));
+    for (Gate g : v.gates()) {
+      if (g.comparison() != null) {
+        out.add("  " + g.name() + ": " + comparison(g.comparison()));
+      }
+    }
     out.addAll(notes);
     return out;
+  }
+
+  /** A comparison gate's statistics and sample counts in a line. */
+  static String comparison(ComparisonStatus c) {
+    List<String> parts = new ArrayList<>();
+    if (c.psi != null) {
+      parts.add("PSI " + sig(c.psi, 3));
+    }
+    if (c.ks != null) {
+      parts.add("KS " + sig(c.ks, 3) + (c.ksAt == null ? "" : " at le " + c.ksAt));
+    }
+    if (c.pValue != null) {
+      String test = "ChiSquare".equals(c.test) ? "chi-square" : c.test;
+      parts.add("p " + pValue(c.pValue) + (test == null ? "" : " (" + test + ")"));
+    }
+    String text = parts.isEmpty() ? "no comparison yet" : String.join(", ", parts);
+    return text
+        + "; predictions: stable "
+        + (c.stableSamples == null ? "-" : c.stableSamples)
+        + ", new "
+        + (c.canarySamples == null ? "-" : c.canarySamples);
   }
 
   private static String ratio(Integer a, Integer b) {
@@ -268,6 +332,298 @@ public final class GetRenderer {
 
   private static String n(Integer a) {
     return a == null ? "0" : a.toString();
+  }
+
+  private static void batch(RolloutView v, Style s, Instant now, List<String> out) {
+    if (v.batch() == null) {
+      return;
+    }
+    heading(out, s, "Batch");
+    out.addAll(batchLines(v, s, now));
+  }
+
+  /** The CronJob, the validation Job and the last runs of a Batch ModelDeployment. */
+  static List<String> batchLines(RolloutView v, Style s, Instant now) {
+    List<String> out = new ArrayList<>();
+    BatchStatus b = v.batch();
+    List<String> service = new ArrayList<>();
+    if (v.stable() != null) {
+      service.add(
+          "version "
+              + v.stable().version()
+              + " in service"
+              + (b.inServiceSince == null
+                  ? ""
+                  : " since " + Ages.since(Ages.parse(b.inServiceSince), now) + " ago"));
+    }
+    service.add(
+        b.lastSuccessfulRun == null
+            ? "no successful run yet"
+            : "last successful run " + Ages.since(Ages.parse(b.lastSuccessfulRun), now) + " ago");
+    subfield(
+        out,
+        s,
+        "CronJob",
+        (b.cronJob == null ? "-" : b.cronJob) + ": " + String.join(", ", service));
+    if (b.switching != null) {
+      subfield(out, s, "Switching", s.yellow(b.switching));
+    }
+    if (b.validation != null) {
+      BatchStatus.ValidationRun j = b.validation;
+      subfield(
+          out,
+          s,
+          "Validation",
+          "Job "
+              + j.job
+              + " of version "
+              + j.version
+              + (j.attempt == null || j.attempt == 1 ? "" : " (attempt " + j.attempt + ")")
+              + (j.shadowOf == null ? "" : ", shadow of run " + j.shadowOf)
+              + ": "
+              + validationOutcome(j, s, now));
+      if (j.outcome == BatchStatus.Outcome.Failed && j.reason != null) {
+        subfield(out, s, "", s.red(j.reason));
+      }
+      if (j.outcome == BatchStatus.Outcome.Failed && j.logs != null) {
+        subfield(out, s, "", "logs: " + j.logs);
+      }
+    }
+    if (!b.runs.isEmpty()) {
+      out.add("  " + s.bold("Last runs:"));
+      Table t = new Table("    ", "JOB", "VERSION", "STARTED", "DURATION", "OUTCOME", "REASON");
+      for (BatchStatus.Run r : b.runs.subList(0, Math.min(RUNS_SHOWN, b.runs.size()))) {
+        t.row(
+            r.job,
+            r.version,
+            r.startedAt == null ? "-" : Ages.since(Ages.parse(r.startedAt), now) + " ago",
+            r.durationSeconds == null ? "-" : Ages.human(Duration.ofSeconds(r.durationSeconds)),
+            s.runOutcome(r.outcome),
+            r.reason);
+      }
+      out.addAll(t.lines());
+    }
+    return out;
+  }
+
+  private static String validationOutcome(BatchStatus.ValidationRun j, Style s, Instant now) {
+    Instant start = Ages.parse(j.startedAt);
+    Instant end = Ages.parse(j.finishedAt);
+    String took =
+        start == null ? "" : " " + Ages.human(Duration.between(start, end == null ? now : end));
+    if (j.outcome == null) {
+      return "-";
+    }
+    return switch (j.outcome) {
+      case Pending -> s.runOutcome(j.outcome);
+      case Running -> s.runOutcome(j.outcome) + (took.isEmpty() ? "" : " for" + took);
+      case Succeeded -> s.runOutcome(j.outcome) + (took.isEmpty() ? "" : " in" + took);
+      case Failed -> s.runOutcome(j.outcome) + (took.isEmpty() ? "" : " after" + took);
+    };
+  }
+
+  private static void edge(RolloutView v, Style s, List<String> out) {
+    EdgeStatus e = v.edge();
+    if (e == null) {
+      return;
+    }
+    heading(out, s, "Edge");
+    EdgeStatus.Nodes n = e.nodes;
+    if (n != null) {
+      String skipped = n(n.skipped) + " skipped";
+      subfield(
+          out,
+          s,
+          "Nodes",
+          n(n.total)
+              + " total, "
+              + n(n.updated)
+              + " updated, "
+              + n(n.ready)
+              + " ready, "
+              + (n.skipped != null && n.skipped > 0 ? s.yellow(skipped) : skipped));
+    }
+    List<EdgeStatus.SkippedNode> sk = e.skippedNodes;
+    for (int i = 0; i < Math.min(SKIPPED_NODES_SHOWN, sk.size()); i++) {
+      subfield(out, s, i == 0 ? "Skipped" : "", sk.get(i).name + ": " + sk.get(i).reason);
+    }
+    int more = (n == null || n.skipped == null ? sk.size() : n.skipped) - SKIPPED_NODES_SHOWN;
+    if (more > 0) {
+      subfield(out, s, "", s.dim("and " + more + " more (status.edge.skippedNodes)"));
+    }
+    if (e.label != null) {
+      subfield(out, s, "Node label", e.label);
+    }
+  }
+
+  private static void autoscaling(RolloutView v, Style s, List<String> out) {
+    RolloutView.Autoscaling a = v.autoscaling();
+    if (a == null) {
+      return;
+    }
+    heading(out, s, "Autoscaling");
+    subfield(
+        out,
+        s,
+        "HPA",
+        (a.hpa() == null ? "-" : a.hpa())
+            + (a.target() == null ? "" : " (scales " + a.target() + ")"));
+    List<String> pods = new ArrayList<>();
+    pods.add(n(a.currentReplicas()) + " now");
+    pods.add(n(a.desiredReplicas()) + " desired");
+    if (a.minReplicas() != null) pods.add("min " + a.minReplicas());
+    if (a.maxReplicas() != null) pods.add("max " + a.maxReplicas());
+    subfield(out, s, "Replicas", String.join(", ", pods));
+    if (Boolean.TRUE.equals(a.scaleDownDisabled())) {
+      subfield(out, s, "Scale-down", "disabled while the rollout runs (it may scale up)");
+    }
+  }
+
+  private static void experiment(RolloutView v, Style s, Instant now, List<String> out) {
+    if (v.experiment() == null) {
+      return;
+    }
+    heading(out, s, "A/B test");
+    out.addAll(experimentLines(v, s, now));
+  }
+
+  /** The A/B test: decision, per metric both variants and the difference, the sample ratio. */
+  static List<String> experimentLines(RolloutView v, Style s, Instant now) {
+    List<String> out = new ArrayList<>();
+    ExperimentStatus ex = v.experiment();
+    List<String> about = new ArrayList<>();
+    about.add(
+        "version "
+            + ex.version
+            + " (treatment)"
+            + (v.stable() == null ? "" : " against " + v.stable().version() + " (control)"));
+    if (ex.startedAt != null) {
+      about.add("started " + Ages.since(Ages.parse(ex.startedAt), now) + " ago");
+    }
+    if (ex.looks != null) {
+      about.add(ex.looks + (ex.looks == 1 ? " look" : " looks"));
+    }
+    subfield(out, s, "Test", String.join(", ", about));
+    String message = ex.message;
+    if (message != null && ex.decision != null) {
+      String prefix = ex.decision.name().toLowerCase(java.util.Locale.ROOT) + ": ";
+      if (message.startsWith(prefix)) { // "running: minDuration not reached; ..."
+        message = message.substring(prefix.length());
+      }
+    }
+    subfield(out, s, "Decision", s.decision(ex.decision) + (message == null ? "" : ": " + message));
+    if (!ex.metrics.isEmpty()) {
+      Table t =
+          new Table(
+              "  ",
+              "METRIC",
+              "BETTER",
+              "CONTROL (N)",
+              "TREATMENT (N)",
+              "DIFFERENCE [INTERVAL]",
+              "P-VALUE",
+              "SIGNIFICANT");
+      for (ExperimentStatus.MetricResult m : ex.metrics) {
+        ExperimentStatus.Difference d = m.difference;
+        t.row(
+            m.name,
+            m.better == null ? "-" : m.better.toLowerCase(java.util.Locale.ROOT),
+            variant(m.control),
+            variant(m.treatment),
+            difference(d),
+            d == null ? "-" : pValues(d),
+            d == null || d.significant == null ? "-" : d.significant ? s.bold("yes") : "no");
+      }
+      out.addAll(t.lines());
+      List<String> intervals =
+          ex.metrics.stream()
+              .map(m -> m.difference == null ? null : m.difference.interval)
+              .filter(java.util.Objects::nonNull)
+              .distinct()
+              .toList();
+      out.add(
+          s.dim(
+              "  DIFFERENCE: treatment - control"
+                  + (intervals.isEmpty() ? "" : " [" + String.join("/", intervals) + " interval]")
+                  + "  P-VALUE: seq. always-valid (every look), fixed at maxDuration"));
+    }
+    ExperimentStatus.SampleRatio r = ex.sampleRatio;
+    if (r != null) {
+      String text =
+          "control "
+              + (r.control == null ? "-" : r.control)
+              + ", treatment "
+              + (r.treatment == null ? "-" : r.treatment)
+              + (r.expectedTreatmentShare == null
+                  ? ""
+                  : " (treatment expected " + sig(r.expectedTreatmentShare * 100, 3) + "%)")
+              + (r.pValue == null ? "" : ", p " + pValue(r.pValue))
+              + ": ";
+      subfield(
+          out,
+          s,
+          "Sample ratio",
+          text
+              + (Boolean.TRUE.equals(r.mismatch)
+                  ? s.red("MISMATCH, the test is invalid")
+                  : "no mismatch"));
+    }
+    if (ex.sampleSizeHint != null) {
+      subfield(
+          out,
+          s,
+          "Sample size",
+          ex.sampleSizeHint + " per variant for a fixed-horizon test of the minimum effect");
+    }
+    return out;
+  }
+
+  private static String variant(ExperimentStatus.Variant x) {
+    if (x == null) {
+      return "-";
+    }
+    return (x.value == null ? "-" : sig(x.value, 4))
+        + " ("
+        + (x.samples == null ? "-" : x.samples)
+        + ")";
+  }
+
+  private static String difference(ExperimentStatus.Difference d) {
+    if (d == null || d.estimate == null) {
+      return "-";
+    }
+    String text = signed(d.estimate);
+    if (d.low != null && d.high != null) {
+      text += " [" + signed(d.low) + ", " + signed(d.high) + "]";
+    }
+    return text;
+  }
+
+  private static String pValues(ExperimentStatus.Difference d) {
+    List<String> parts = new ArrayList<>();
+    if (d.sequentialPValue != null) parts.add(pValue(d.sequentialPValue) + " seq.");
+    if (d.pValue != null) parts.add(pValue(d.pValue) + " fixed");
+    return parts.isEmpty() ? "-" : String.join(", ", parts);
+  }
+
+  private static String signed(double x) {
+    return (x > 0 ? "+" : "") + sig(x, 3);
+  }
+
+  /** {@code x} to {@code digits} significant digits, without exponent or trailing zeros. */
+  static String sig(double x, int digits) {
+    if (Double.isNaN(x) || Double.isInfinite(x)) {
+      return Double.toString(x);
+    }
+    if (x == 0) {
+      return "0";
+    }
+    BigDecimal d = new BigDecimal(x).round(new MathContext(digits)).stripTrailingZeros();
+    return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+  }
+
+  private static String pValue(double p) {
+    return p < 0.0001 ? "<0.0001" : sig(p, 2);
   }
 
   private static void history(RolloutView v, Style s, Instant now, List<String> out) {
@@ -313,6 +669,12 @@ public final class GetRenderer {
 
   private static void field(List<String> out, Style s, String name, String value) {
     out.add(s.bold(String.format("%-12s", name + ":")) + " " + value);
+  }
+
+  /** A field of a section, indented under its heading. */
+  private static void subfield(List<String> out, Style s, String name, String value) {
+    out.add(
+        "  " + (name.isEmpty() ? " ".repeat(14) : s.bold(String.format("%-14s", name))) + value);
   }
 
   private static void heading(List<String> out, Style s, String title) {

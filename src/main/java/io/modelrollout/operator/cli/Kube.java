@@ -7,6 +7,7 @@ import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.RolloutPolicy;
 import io.modelrollout.operator.api.RolloutSpec;
 import io.modelrollout.operator.cli.RolloutView.PolicyInfo;
+import io.modelrollout.operator.rollout.FollowUpPolicy;
 import java.net.HttpURLConnection;
 import java.util.List;
 
@@ -69,29 +70,60 @@ final class Kube {
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
-  /** The policy of {@code md}: referenced, inline or none; an error in words when unreadable. */
+  /**
+   * The policy of {@code md}: referenced, inline or none; an error in words when unreadable. A
+   * shadow whose follow-up canary is another RolloutPolicy ({@code shadow.then.policyRef}) gets its
+   * steps and gates inlined, as the operator does.
+   */
   static PolicyInfo policy(KubernetesClient c, ModelDeployment md) {
     RolloutSpec r = md.getSpec() == null ? null : md.getSpec().rollout;
     if (r == null || (r.policyRef == null && r.policy == null)) {
       return PolicyInfo.none();
     }
+    String ns = md.getMetadata().getNamespace();
+    PolicyInfo info;
     if (r.policy != null) {
-      return new PolicyInfo(r.policy, null, "inline", null);
+      info = new PolicyInfo(r.policy, null, "inline", null);
+    } else {
+      String name = r.policyRef.name;
+      try {
+        RolloutPolicy p = readPolicy(c, ns, name);
+        info =
+            p == null
+                ? new PolicyInfo(
+                    null, name, "RolloutPolicy", "RolloutPolicy " + name + " not found")
+                : new PolicyInfo(p.getSpec(), name, "RolloutPolicy", null);
+      } catch (KubernetesClientException e) {
+        return new PolicyInfo(
+            null,
+            name,
+            "RolloutPolicy",
+            "cannot read RolloutPolicy " + name + ": " + apiMessage(e));
+      }
     }
-    String name = r.policyRef.name;
+    String follow = FollowUpPolicy.ref(info.spec());
+    if (follow == null) {
+      return info;
+    }
+    String error;
     try {
-      RolloutPolicy p =
-          c.resources(RolloutPolicy.class)
-              .inNamespace(md.getMetadata().getNamespace())
-              .withName(name)
-              .get();
-      return p == null
-          ? new PolicyInfo(null, name, "RolloutPolicy", "RolloutPolicy " + name + " not found")
-          : new PolicyInfo(p.getSpec(), name, "RolloutPolicy", null);
+      RolloutPolicy f = readPolicy(c, ns, follow);
+      if (f != null && f.getSpec() != null && f.getSpec().canary != null) {
+        return new PolicyInfo(
+            FollowUpPolicy.inline(info.spec(), f.getSpec()), info.name(), info.source(), null);
+      }
+      error =
+          "the shadow's follow-up RolloutPolicy "
+              + follow
+              + (f == null ? " not found" : " has no canary steps");
     } catch (KubernetesClientException e) {
-      return new PolicyInfo(
-          null, name, "RolloutPolicy", "cannot read RolloutPolicy " + name + ": " + apiMessage(e));
+      error = "cannot read the shadow's follow-up RolloutPolicy " + follow + ": " + apiMessage(e);
     }
+    return new PolicyInfo(info.spec(), info.name(), info.source(), error);
+  }
+
+  private static RolloutPolicy readPolicy(KubernetesClient c, String ns, String name) {
+    return c.resources(RolloutPolicy.class).inNamespace(ns).withName(name).get();
   }
 
   /** The Events of the ModelDeployment {@code name}; none when they may not be read. */

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.RolloutPolicy;
 import io.modelrollout.operator.api.RolloutPolicySpec;
-import io.modelrollout.operator.rollout.RolloutPlan;
+import io.modelrollout.operator.rollout.FollowUpPolicy;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -88,7 +88,8 @@ class ListCommand implements Callable<Integer> {
     return kube.namespace();
   }
 
-  private static Integer steps(ModelDeployment m, Map<String, RolloutPolicySpec> policies) {
+  /** The number of steps the operator walks for {@code m}, or null when unknown. */
+  static Integer steps(ModelDeployment m, Map<String, RolloutPolicySpec> policies) {
     var r = m.getSpec() == null ? null : m.getSpec().rollout;
     RolloutPolicySpec spec;
     if (r == null || (r.policy == null && r.policyRef == null)) {
@@ -101,10 +102,14 @@ class ListCommand implements Callable<Integer> {
         return null;
       }
     }
-    try {
-      return RolloutPlan.of(spec).size();
-    } catch (RuntimeException e) {
-      return null;
+    String follow = FollowUpPolicy.ref(spec);
+    if (follow != null) {
+      RolloutPolicySpec f = policies.get(m.getMetadata().getNamespace() + "/" + follow);
+      if (f == null || f.canary == null) {
+        return null;
+      }
+      spec = FollowUpPolicy.inline(spec, f);
     }
+    return StepPlan.count(m.getSpec(), spec);
   }
 }

@@ -2,7 +2,14 @@ package io.modelrollout.operator.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Event;
+import io.modelrollout.operator.api.AutoscalingStatus;
+import io.modelrollout.operator.api.BatchStatus;
+import io.modelrollout.operator.api.ComparisonStatus;
 import io.modelrollout.operator.api.Condition;
+import io.modelrollout.operator.api.DeploymentMode;
+import io.modelrollout.operator.api.Durations;
+import io.modelrollout.operator.api.EdgeStatus;
+import io.modelrollout.operator.api.ExperimentStatus;
 import io.modelrollout.operator.api.GateSpec;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.HistoryEntry;
@@ -13,7 +20,6 @@ import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.RevisionStatus;
 import io.modelrollout.operator.api.RolloutPolicySpec;
 import io.modelrollout.operator.api.Verdict;
-import io.modelrollout.operator.rollout.RolloutPlan;
 import io.modelrollout.operator.rollout.Stage;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +38,7 @@ public record RolloutView(
     Long generation,
     Long observedGeneration,
     Model model,
+    DeploymentMode mode,
     Phase phase,
     String message,
     Policy policy,
@@ -42,6 +49,10 @@ public record RolloutView(
     List<Step> steps,
     Traffic weights,
     List<Gate> gates,
+    ExperimentStatus experiment,
+    BatchStatus batch,
+    EdgeStatus edge,
+    Autoscaling autoscaling,
     List<History> history,
     List<EventView> events,
     LastAction lastAction,
@@ -72,10 +83,24 @@ public record RolloutView(
       Boolean paused,
       String pausedBy) {}
 
-  /** One stage of the policy, with its state and, when it runs, its times. */
+  /**
+   * One step of the rollout, with its state and, when it runs, its times. {@code remainingBound}
+   * says what {@code remainingSeconds} counts down to: {@code exact} the end of a timed pause,
+   * {@code atLeast} the minimum duration of an analysis (a shadow's {@code duration}; its gates
+   * must pass then), {@code atMost} an A/B test's {@code maxDuration} (it may decide earlier).
+   * {@code waitingFor} names the action a person has to take for the current step to end ({@code
+   * promote} at a pause until promoted; {@code promote or abort} after an A/B test decided with
+   * {@code Manual}).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Step(
-      int index, String text, String state, Long elapsedSeconds, Long remainingSeconds) {}
+      int index,
+      String text,
+      String state,
+      Long elapsedSeconds,
+      Long remainingSeconds,
+      String remainingBound,
+      String waitingFor) {}
 
   /**
    * Weights: {@code canary}/{@code stable} the operator has put in force, {@code actualCanary} the
@@ -106,7 +131,19 @@ public record RolloutView(
       Integer inconclusiveLimit,
       String measuredAt,
       String query,
-      String message) {}
+      String message,
+      ComparisonStatus comparison) {}
+
+  /** The HorizontalPodAutoscaler of an autoscaled online model: the spec's bounds, its status. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Autoscaling(
+      String hpa,
+      String target,
+      Integer minReplicas,
+      Integer maxReplicas,
+      Integer currentReplicas,
+      Integer desiredReplicas,
+      Boolean scaleDownDisabled) {}
 
   /**
    * A finished rollout; its start is the entry's startedAt, or for an entry written before the
@@ -151,11 +188,11 @@ public record RolloutView(
             ? null
             : new Model(spec.model.name, spec.model.version, spec.model.uri, revisionOf(spec));
     List<EventView> ev = events(events, md.getMetadata().getUid());
-    RolloutPlan plan = null;
+    StepPlan plan = null;
     String planError = policy.error();
     if (planError == null && !(policy.spec() == null && "RolloutPolicy".equals(policy.source()))) {
       try {
-        plan = RolloutPlan.of(policy.spec());
+        plan = StepPlan.of(spec, policy.spec());
       } catch (RuntimeException e) {
         planError = "cannot read the policy: " + e.getMessage();
       }
@@ -165,10 +202,14 @@ public record RolloutView(
             ? ("none".equals(policy.source()) ? "Replace" : null)
             : String.valueOf(policy.spec().strategy);
     Policy p = new Policy(strategy, policy.name(), policy.source(), planError);
+    DeploymentMode mode = spec == null ? DeploymentMode.Online : spec.modeOrDefault();
     String provider =
-        spec == null || spec.traffic == null
-            ? "ReplicaRatio"
-            : spec.traffic.providerOrDefault().name();
+        mode != DeploymentMode.Online
+            ? null // a batch run or an edge node has no traffic split
+            : spec == null || spec.traffic == null
+                ? "ReplicaRatio"
+                : spec.traffic.providerOrDefault().name();
+    DeploymentMode shownMode = mode == DeploymentMode.Online ? null : mode;
     if (st == null) {
       return new RolloutView(
           md.getMetadata().getName(),
@@ -176,6 +217,7 @@ public record RolloutView(
           md.getMetadata().getGeneration(),
           null,
           model,
+          shownMode,
           null,
           "no status yet: the operator has not reconciled this ModelDeployment",
           p,
@@ -186,6 +228,10 @@ public record RolloutView(
           steps(plan, null, spec, now),
           null,
           List.of(),
+          null,
+          null,
+          null,
+          null,
           List.of(),
           ev,
           null,
@@ -205,7 +251,9 @@ public record RolloutView(
                 ? null
                 : new Rollout(null, null, null, null, true, pausedBy(spec, st)));
     Integer stepWeight =
-        inRollout && plan != null ? plan.target(st.currentStepIndex).weight() : null;
+        inRollout && plan != null && plan.online() != null
+            ? plan.online().target(st.currentStepIndex).weight()
+            : null;
     Traffic weights =
         st.weights == null
             ? null
@@ -223,6 +271,7 @@ public record RolloutView(
         md.getMetadata().getGeneration(),
         st.observedGeneration,
         model,
+        shownMode,
         st.phase,
         st.message,
         p,
@@ -233,6 +282,10 @@ public record RolloutView(
         steps(plan, inRollout ? st : null, spec, now),
         weights,
         gates(st.gates, policy.spec()),
+        st.experiment,
+        st.batch,
+        st.edge,
+        autoscaling(spec, st.autoscaling),
         history(st.history, ev),
         ev,
         st.lastAction == null
@@ -266,7 +319,7 @@ public record RolloutView(
   }
 
   private static List<Step> steps(
-      RolloutPlan plan, ModelDeploymentStatus st, ModelDeploymentSpec spec, Instant now) {
+      StepPlan plan, ModelDeploymentStatus st, ModelDeploymentSpec spec, Instant now) {
     if (plan == null) {
       return List.of();
     }
@@ -274,28 +327,94 @@ public record RolloutView(
     int current = st == null ? -1 : plan.clampIndex(st.currentStepIndex);
     boolean paused = st != null && pausedBy(spec, st) != null;
     for (int i = 0; i < plan.size(); i++) {
-      Stage stage = plan.stages().get(i);
+      String text = plan.texts().get(i);
       if (st == null) {
-        out.add(new Step(i, stage.describe(), "none", null, null));
+        out.add(new Step(i, text, "none", null, null, null, null));
       } else if (i < current) {
-        out.add(new Step(i, stage.describe(), "done", null, null));
+        out.add(new Step(i, text, "done", null, null, null, null));
       } else if (i > current) {
-        out.add(new Step(i, stage.describe(), "pending", null, null));
+        out.add(new Step(i, text, "pending", null, null, null, null));
       } else {
         Instant started = Ages.parse(st.stepStartedAt);
         Long elapsed = started == null ? null : Duration.between(started, now).getSeconds();
-        Long remaining = null;
-        if (stage instanceof Stage.Pause pause
-            && pause.duration() != null
-            && started != null
-            && !paused) {
-          remaining =
-              Math.max(0, Duration.between(now, started.plus(pause.duration())).getSeconds());
-        }
-        out.add(new Step(i, stage.describe(), "current", elapsed, remaining));
+        // a resume restarts the step (stepStartedAt), so nothing counts down while paused
+        Remaining left =
+            started == null || paused ? null : remaining(plan.stage(i), st, started, now);
+        out.add(
+            new Step(
+                i,
+                text,
+                "current",
+                elapsed,
+                left == null ? null : left.seconds(),
+                left == null ? null : left.bound(),
+                waitingFor(plan.stage(i), st, started)));
       }
     }
     return out;
+  }
+
+  private record Remaining(long seconds, String bound) {}
+
+  /**
+   * What is left of a step that runs for a set time: a timed pause (exactly), an analysis with a
+   * minimum duration (at least: its gates must pass then), an A/B test still running until its
+   * maxDuration (at most: the sequential test may decide earlier); null for any other step.
+   */
+  private static Remaining remaining(
+      Stage stage, ModelDeploymentStatus st, Instant started, Instant now) {
+    if (stage instanceof Stage.Pause p && p.duration() != null) {
+      return new Remaining(
+          Math.max(0, Duration.between(now, started.plus(p.duration())).getSeconds()), "exact");
+    }
+    if (stage instanceof Stage.Analysis a && a.minDuration() != null) {
+      long left = Duration.between(now, started.plus(a.minDuration())).getSeconds();
+      return left > 0 ? new Remaining(left, "atLeast") : null;
+    }
+    if (stage instanceof Stage.Experiment e && e.spec().maxDuration != null) {
+      ExperimentStatus ex = st.experiment;
+      boolean decided =
+          ex != null
+              && ex.decision != null
+              && ex.decision != ExperimentStatus.Decision.Running
+              && started.equals(Ages.parse(ex.startedAt));
+      long left =
+          Duration.between(now, started.plus(Durations.parse(e.spec().maxDuration))).getSeconds();
+      return decided || left <= 0 ? null : new Remaining(left, "atMost");
+    }
+    return null;
+  }
+
+  /** The action a person must take for the step to end, or null when it ends by itself. */
+  private static String waitingFor(Stage stage, ModelDeploymentStatus st, Instant started) {
+    if (stage instanceof Stage.Pause p && p.duration() == null) {
+      return "promote";
+    }
+    ExperimentStatus ex = st.experiment;
+    if (stage instanceof Stage.Experiment
+        && ex != null
+        && ex.decision != null
+        && ex.decision != ExperimentStatus.Decision.Running
+        && ex.decision != ExperimentStatus.Decision.TreatmentWins
+        && (started == null || started.equals(Ages.parse(ex.startedAt)))) {
+      return "promote or abort"; // onNoWin: Manual (KeepControl would have ended the rollout)
+    }
+    return null;
+  }
+
+  private static Autoscaling autoscaling(ModelDeploymentSpec spec, AutoscalingStatus a) {
+    if (a == null) {
+      return null;
+    }
+    var as = spec == null ? null : spec.autoscaling;
+    return new Autoscaling(
+        a.hpa,
+        a.target,
+        as == null ? null : as.minReplicasOrDefault(),
+        as == null ? null : as.maxReplicas,
+        a.currentReplicas,
+        a.desiredReplicas,
+        a.scaleDownDisabled);
   }
 
   private static List<Gate> gates(List<GateStatus> gates, RolloutPolicySpec policy) {
@@ -319,7 +438,8 @@ public record RolloutView(
               spec == null ? null : spec.inconclusiveLimitOrDefault(),
               g.measuredAt,
               g.query,
-              g.message));
+              g.message,
+              g.comparison));
     }
     return out;
   }

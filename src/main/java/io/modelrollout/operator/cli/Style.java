@@ -84,6 +84,32 @@ public final class Style {
     };
   }
 
+  /** A batch run's or validation Job's outcome. */
+  String runOutcome(io.modelrollout.operator.api.BatchStatus.Outcome o) {
+    if (o == null) {
+      return "-";
+    }
+    return switch (o) {
+      case Succeeded -> wrap(GREEN, o.name());
+      case Failed -> wrap(RED + BOLD, o.name());
+      case Running -> wrap(CYAN, o.name());
+      case Pending -> dim(o.name());
+    };
+  }
+
+  /** An A/B test's decision. */
+  String decision(io.modelrollout.operator.api.ExperimentStatus.Decision d) {
+    if (d == null) {
+      return dim("-");
+    }
+    return switch (d) {
+      case Running -> wrap(CYAN, d.name());
+      case TreatmentWins -> wrap(GREEN, d.name());
+      case ControlWins, Invalid -> wrap(RED + BOLD, d.name());
+      case NoDifference, Inconclusive -> wrap(YELLOW, d.name());
+    };
+  }
+
   String eventType(String type) {
     return "Warning".equals(type) ? wrap(YELLOW, type) : type;
   }

@@ -15,6 +15,36 @@ final class Terminal {
 
   private Terminal() {}
 
+  /**
+   * Whether stdout is an interactive terminal (colour, redraw in place). Up to JDK 21 {@link
+   * System#console()} is null unless stdin and stdout are terminals; from JDK 22 it is a console
+   * even when they are redirected, and {@code Console.isTerminal()} (new in 22) tells them apart.
+   * The launcher also sets {@code -Djdk.console=java.base}, which restores the old behaviour.
+   */
+  static boolean stdoutIsTerminal(String term) {
+    java.io.Console c = System.console();
+    return decide(c != null, c == null ? null : isTerminal(c), term);
+  }
+
+  /**
+   * The decision: a console, that is a terminal where the JDK can tell ({@code isTerminal} null
+   * when it cannot: before JDK 22), and a {@code TERM} other than {@code dumb}.
+   */
+  static boolean decide(boolean console, Boolean isTerminal, String term) {
+    return console && !Boolean.FALSE.equals(isTerminal) && !"dumb".equals(term);
+  }
+
+  /** {@code Console.isTerminal()} (JDK 22 and later), or null where it does not exist. */
+  static Boolean isTerminal(java.io.Console c) {
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (NoSuchMethodException e) {
+      return null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false; // it exists but cannot be asked: not a terminal, so no escapes leak
+    }
+  }
+
   /** {columns, rows}; 0 for what is unknown. */
   static int[] size(Map<String, String> env) {
     int cols = parse(env.get("COLUMNS"));

@@ -2,6 +2,9 @@ package io.modelrollout.operator.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelrollout.operator.api.BatchStatus;
+import io.modelrollout.operator.api.EdgeStatus;
+import io.modelrollout.operator.api.ExperimentStatus;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.cli.WaitCondition.Result;
@@ -72,6 +75,9 @@ class WaitCommand implements Callable<Integer> {
       RolloutView.Revision stable,
       RolloutView.Revision canary,
       List<RolloutView.Gate> gates,
+      ExperimentStatus experiment,
+      BatchStatus.ValidationRun validation,
+      EdgeStatus edge,
       RolloutView.History history,
       Long waitedSeconds) {}
 
@@ -185,13 +191,9 @@ class WaitCommand implements Callable<Integer> {
             ? null
             : RolloutView.of(
                 md, Kube.policy(c, md), Kube.events(c, md.getMetadata().getNamespace(), name), now);
-    RolloutView.History h =
-        v == null
-            ? null
-            : v.history().stream()
-                .filter(x -> target.revision().equals(x.revision()))
-                .findFirst()
-                .orElse(null);
+    RolloutView.History h = historyOf(v, target);
+    ExperimentStatus experiment = experimentOf(v, target);
+    BatchStatus.ValidationRun validation = validationOf(v, target);
     if (output.output != null) {
       env.out()
           .print(
@@ -213,6 +215,9 @@ class WaitCommand implements Callable<Integer> {
                       v == null ? null : v.stable(),
                       v == null ? null : v.canary(),
                       v == null ? null : v.gates(),
+                      experiment,
+                      validation,
+                      v == null ? null : v.edge(),
                       h,
                       Duration.between(start, env.clock().instant()).getSeconds())));
       if (code != ExitCodes.OK) {
@@ -220,24 +225,73 @@ class WaitCommand implements Callable<Integer> {
       }
       return code;
     }
-    Style s = output.style(env);
-    if (code == ExitCodes.OK) {
-      env.out().println(name + ": " + reason);
-      return code;
-    }
-    env.out().println(s.red(name + ": " + reason));
-    if (v != null && !v.gates().isEmpty() && code != ExitCodes.INVALID_SPEC) {
-      env.out().println();
-      env.out().println(s.bold("Gates (the evidence):"));
-      GetRenderer.gateLines(v, s, now).forEach(env.out()::println);
-    }
-    if (h != null && code == ExitCodes.FAILED) {
-      env.out().println();
-      env.out().println(s.bold("History:"));
-      Table t = GetRenderer.historyTable(List.of(h), s, now, 1, "  ");
-      t.lines().forEach(env.out()::println);
-    }
+    env.out().print(text(name, reason, code, v, target, output.style(env), now));
     return code;
+  }
+
+  /** The history entry of the version waited on, or null. */
+  static RolloutView.History historyOf(RolloutView v, Target target) {
+    return v == null
+        ? null
+        : v.history().stream()
+            .filter(x -> target.revision().equals(x.revision()))
+            .findFirst()
+            .orElse(null);
+  }
+
+  /** The A/B test of the version waited on, or null: the evidence of its outcome. */
+  static ExperimentStatus experimentOf(RolloutView v, Target target) {
+    return v == null
+            || v.experiment() == null
+            || !Objects.equals(target.version(), v.experiment().version)
+        ? null
+        : v.experiment();
+  }
+
+  /** The validation Job of the revision waited on (Batch), or null. */
+  static BatchStatus.ValidationRun validationOf(RolloutView v, Target target) {
+    return v == null
+            || v.batch() == null
+            || v.batch().validation == null
+            || !Objects.equals(target.revision(), v.batch().validation.revision)
+        ? null
+        : v.batch().validation;
+  }
+
+  /**
+   * The text result (pure): the reason, and when the version did not get through, the evidence: its
+   * gates, its A/B test, its validation Job, its history entry.
+   */
+  static String text(
+      String name, String reason, int code, RolloutView v, Target target, Style s, Instant now) {
+    if (code == ExitCodes.OK) {
+      return name + ": " + reason + "\n";
+    }
+    List<String> out = new java.util.ArrayList<>();
+    out.add(s.red(name + ": " + reason));
+    boolean evidence = v != null && code != ExitCodes.INVALID_SPEC;
+    if (evidence && !v.gates().isEmpty()) {
+      out.add("");
+      out.add(s.bold("Gates (the evidence):"));
+      out.addAll(GetRenderer.gateLines(v, s, now));
+    }
+    if (evidence && experimentOf(v, target) != null) {
+      out.add("");
+      out.add(s.bold("A/B test (the evidence):"));
+      out.addAll(GetRenderer.experimentLines(v, s, now));
+    }
+    if (evidence && validationOf(v, target) != null) {
+      out.add("");
+      out.add(s.bold("Batch (the evidence):"));
+      out.addAll(GetRenderer.batchLines(v, s, now));
+    }
+    RolloutView.History h = historyOf(v, target);
+    if (h != null && code == ExitCodes.FAILED) {
+      out.add("");
+      out.add(s.bold("History:"));
+      out.addAll(GetRenderer.historyTable(List.of(h), s, now, 1, "  ").lines());
+    }
+    return String.join("\n", out) + "\n";
   }
 
   private int fail(CliEnv env, WaitCondition cond, CliException e, String ns) {
@@ -255,6 +309,9 @@ class WaitCommand implements Callable<Integer> {
                     e.exitCode == ExitCodes.NOT_FOUND ? "NotFound" : "Error",
                     e.exitCode,
                     e.getMessage(),
+                    null,
+                    null,
+                    null,
                     null,
                     null,
                     null,

@@ -97,26 +97,12 @@ public class WorldReader {
 
   /** The name of a shadow's follow-up policy, when the shadow names one instead of steps. */
   private static String followUpRef(RolloutPolicySpec p) {
-    if (p == null || p.shadow == null || p.shadow.then == null) {
-      return null;
-    }
-    var then = p.shadow.then;
-    return then.canary == null && then.policyRef != null ? then.policyRef.name : null;
+    return io.modelrollout.operator.rollout.FollowUpPolicy.ref(p);
   }
 
   /** A copy of the shadow policy with the follow-up's canary steps and gates inlined. */
   static RolloutPolicySpec withFollowUp(RolloutPolicySpec shadow, RolloutPolicySpec follow) {
-    RolloutPolicySpec out =
-        io.modelrollout.operator.support.Json.copy(shadow, RolloutPolicySpec.class);
-    out.shadow.then.canary = follow.canary;
-    out.shadow.then.policyRef = null;
-    for (var g :
-        follow.gates == null ? List.<io.modelrollout.operator.api.GateSpec>of() : follow.gates) {
-      if (out.gates.stream().noneMatch(x -> x.name.equals(g.name))) {
-        out.gates.add(g);
-      }
-    }
-    return out;
+    return io.modelrollout.operator.rollout.FollowUpPolicy.inline(shadow, follow);
   }
 
   /** The snapshot the engine decides from, with the validation problems found. */

@@ -55,6 +55,18 @@ final class CliCluster {
     return Fixtures.withPolicy(Fixtures.model(ns, name, "1.0.0", 2), policy);
   }
 
+  /** A Batch ModelDeployment (a CronJob; a new version runs a validation Job first). */
+  static ModelDeployment batch(String ns, String name, String policy) {
+    ModelDeployment md = model(ns, name, policy);
+    md.getSpec().mode = io.modelrollout.operator.api.DeploymentMode.Batch;
+    io.modelrollout.operator.api.BatchSpec b = new io.modelrollout.operator.api.BatchSpec();
+    b.schedule = "0 2 * * *";
+    b.input = "s3://data/transactions";
+    b.output = "s3://scores/fraud";
+    md.getSpec().batch = b;
+    return md;
+  }
+
   static void setVersion(KubernetesClient c, String ns, String name, String version) {
     Fixtures.patch(c, ns, name, "{\"spec\":{\"model\":{\"version\":\"" + version + "\"}}}");
   }

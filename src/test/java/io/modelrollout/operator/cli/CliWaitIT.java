@@ -1,15 +1,19 @@
 package io.modelrollout.operator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelrollout.operator.api.Phase;
+import io.modelrollout.operator.resources.RevisionHash;
+import io.modelrollout.operator.testing.FakeJobs;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.OperatorHarness;
 import io.modelrollout.operator.testing.Scenario;
 import io.modelrollout.operator.testing.ScriptedMetrics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,6 +56,39 @@ class CliWaitIT {
         .contains("to be promoted")
         .contains("Progressing: version 2.0.0 at step");
     assertThat(s.md("fraud").getStatus().stable.version).isEqualTo("2.0.0");
+  }
+
+  @Test
+  void batchPromotedIsExit0AndGetShowsTheBatchSteps() {
+    FakeJobs jobs = new FakeJobs(s.client, s.ns);
+    s.client.resource(CliCluster.batch(s.ns, "scorer", "auto")).create();
+    s.awaitMd("scorer", m -> m.getStatus().phase == Phase.Healthy);
+    metrics.answer("version=\"2.0.0\"", 0.001);
+    CliCluster.setVersion(s.client, s.ns, "scorer", "2.0.0");
+    String validation = "scorer-" + RevisionHash.of(s.md("scorer").getSpec());
+    await().atMost(Duration.ofSeconds(30)).until(() -> jobs.get(validation) != null);
+    s.awaitMd("scorer", m -> m.getStatus().batch.validation != null);
+
+    // the mode's steps: the validation Job first, the policy's analysis and pause, no setWeight
+    CliRun.Result get = cli("get", "scorer", "-n", s.ns);
+    assertThat(get.code()).as(get.toString()).isZero();
+    assertThat(get.out())
+        .contains("Mode:        Batch")
+        .containsPattern("> 1  validation Job")
+        .contains("    2  analysis errors")
+        .contains("    4  switch the CronJob")
+        .doesNotContain("setWeight")
+        .doesNotContain("the policy changed")
+        .containsPattern("canary +2\\.0\\.0 +\\w+ +-\\n")
+        .contains("Validation    Job " + validation + " of version 2.0.0");
+    CliRun.Result list = cli("list", "-n", s.ns);
+    assertThat(list.out()).containsPattern("scorer .* 1/4 validation Job");
+
+    jobs.succeed(validation);
+    CliRun.Result r = cli("wait", "scorer", "-n", s.ns, "--timeout=60s");
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).isEqualTo("scorer: version 2.0.0 promoted\n");
+    assertThat(s.md("scorer").getStatus().stable.version).isEqualTo("2.0.0");
   }
 
   @Test

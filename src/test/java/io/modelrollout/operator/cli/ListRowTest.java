@@ -3,7 +3,6 @@ package io.modelrollout.operator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelrollout.operator.cli.Cases.Case;
-import io.modelrollout.operator.rollout.RolloutPlan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,8 @@ class ListRowTest {
     List<ListRow> rows = new ArrayList<>();
     for (String name : Cases.names()) {
       Case c = Cases.load(name);
-      Integer steps = c.policy().error() == null ? RolloutPlan.of(c.policy().spec()).size() : null;
+      Integer steps =
+          c.policy().error() == null ? StepPlan.count(c.md().getSpec(), c.policy().spec()) : null;
       rows.add(ListRow.of(c.md(), steps));
     }
     return rows;
