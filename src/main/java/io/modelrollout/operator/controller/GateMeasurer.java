@@ -101,15 +101,35 @@ public class GateMeasurer {
         + (last == null || last.measuredAt == null ? "-" : last.measuredAt);
   }
 
-  /** Counts the evaluations the engine made from this snapshot's measurements. */
+  /**
+   * Counts the evaluations the engine made from this snapshot's measurements, with each gate's
+   * bounds from the policy, and drops the series of gates the policy no longer defines.
+   */
   public void recordMetrics(ModelDeployment md, RolloutSnapshot s, ModelDeploymentStatus after) {
-    for (String name : s.measurements().keySet()) {
+    String ns = md.getMetadata().getNamespace();
+    String name = md.getMetadata().getName();
+    List<GateSpec> defined =
+        s.policy() == null || s.policy().gates == null ? List.of() : s.policy().gates;
+    for (String measured : s.measurements().keySet()) {
       for (GateStatus g : after.gates) {
-        if (name.equals(g.name)) {
-          metrics.gateEvaluated(md.getMetadata().getNamespace(), md.getMetadata().getName(), g);
+        if (measured.equals(g.name)) {
+          metrics.gateEvaluated(ns, name, g, spec(defined, g.name));
         }
       }
     }
+    if (s.policy() != null || s.problems() == null || s.problems().isEmpty()) {
+      // (not while a referenced policy is missing: its gates may come back)
+      metrics.retainGates(ns, name, gate -> spec(defined, gate) != null);
+    }
+  }
+
+  private static GateSpec spec(List<GateSpec> gates, String name) {
+    for (GateSpec g : gates) {
+      if (name.equals(g.name)) {
+        return g;
+      }
+    }
+    return null;
   }
 
   private static Map<String, String> variables(

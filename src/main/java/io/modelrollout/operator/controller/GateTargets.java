@@ -11,7 +11,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Resolves where a gate's query goes: address, timeout, credentials from a Secret, headers. */
+/**
+ * Resolves where a gate's query goes: address, timeout, credentials (the gate's Secret, or the
+ * operator's token for its default Prometheus), headers.
+ */
 public class GateTargets {
   private final OperatorSettings settings;
 
@@ -53,8 +56,8 @@ public class GateTargets {
         gate.prometheus == null
             ? new GateSpec.PrometheusGate()
             : gate.prometheus; // comparison gates
-    String address =
-        p.address != null && !p.address.isBlank() ? p.address : settings.defaultPrometheus();
+    boolean ownAddress = p.address != null && !p.address.isBlank();
+    String address = ownAddress ? p.address : settings.defaultPrometheus();
     var timeout = Durations.parseOr(p.timeout, settings.queryTimeout());
     Map<String, String> headers = new LinkedHashMap<>();
     if (p.headers != null) {
@@ -76,6 +79,10 @@ public class GateTargets {
                 + p.secretRef.name
                 + " has none of the keys token, username/password, ca.crt");
       }
+    } else if (!ownAddress) {
+      // the operator's own credentials go to its default Prometheus only, never to an address
+      // that a ModelDeployment or policy names
+      token = settings.defaultPrometheusToken();
     }
     return new QueryTarget(address, timeout, token, user, password, ca, headers);
   }

@@ -11,16 +11,29 @@ import java.time.Duration;
  * @param edgeEnabled the operator may watch and label nodes (mode Edge; MRO_EDGE_ENABLED)
  * @param statusFlushInterval at most one status write per ModelDeployment per this interval when
  *     only gate measurements changed (MRO_STATUS_FLUSH_INTERVAL; zero: every one at once)
+ * @param defaultPrometheusToken a bearer token for the default Prometheus, or null
+ *     (MRO_PROMETHEUS_TOKEN, the chart's prometheus.authSecret): sent by gates that name neither an
+ *     address nor a secretRef, never to an address a gate names
  */
 public record OperatorSettings(
     String defaultPrometheus,
     Duration queryTimeout,
     int queryConcurrency,
     boolean edgeEnabled,
-    Duration statusFlushInterval) {
+    Duration statusFlushInterval,
+    String defaultPrometheusToken) {
   public static final String FIELD_MANAGER = "model-rollout-operator";
   public static final int DEFAULT_QUERY_CONCURRENCY = 8;
   public static final Duration DEFAULT_STATUS_FLUSH = Duration.ofSeconds(10);
+
+  public OperatorSettings(
+      String defaultPrometheus,
+      Duration queryTimeout,
+      int queryConcurrency,
+      boolean edgeEnabled,
+      Duration statusFlushInterval) {
+    this(defaultPrometheus, queryTimeout, queryConcurrency, edgeEnabled, statusFlushInterval, null);
+  }
 
   public OperatorSettings(
       String defaultPrometheus, Duration queryTimeout, int queryConcurrency, boolean edgeEnabled) {

@@ -32,9 +32,15 @@ public class Wiring {
           int concurrency,
       @ConfigProperty(name = "modelrollout.edge.enabled", defaultValue = "true") boolean edge,
       @ConfigProperty(name = "modelrollout.status.flush-interval", defaultValue = "10s")
-          Duration flush) {
+          Duration flush,
+      @ConfigProperty(name = "modelrollout.prometheus.token") Optional<String> token) {
     return new OperatorSettings(
-        prometheus.filter(s -> !s.isBlank()).orElse(null), timeout, concurrency, edge, flush);
+        prometheus.filter(s -> !s.isBlank()).orElse(null),
+        timeout,
+        concurrency,
+        edge,
+        flush,
+        token.map(String::strip).filter(s -> !s.isEmpty()).orElse(null));
   }
 
   @Produces

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.modelrollout.operator.api.GateSpec;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.api.Phase;
@@ -16,10 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
- * Operator metrics per ModelDeployment on /q/metrics: phase, step, weights, gate values and
- * verdicts, promotions, rollbacks and rollout duration.
+ * Operator metrics per ModelDeployment on /q/metrics: phase, step, weights, gate values, thresholds
+ * and verdicts, promotions, rollbacks and rollout duration.
  */
 public class RolloutMetrics {
   private final MeterRegistry registry;
@@ -97,8 +99,12 @@ public class RolloutMetrics {
     count("modelrollout_reconciles_total", Tags.of("namespace", namespace, "name", name));
   }
 
-  /** Records one gate evaluation with its verdict and value. */
-  public void gateEvaluated(String namespace, String name, GateStatus g) {
+  /**
+   * Records one gate evaluation with its verdict and value and, when {@code spec} has them, the
+   * gate's absolute bounds ({@code min}, {@code max}) as {@code modelrollout_gate_threshold}. A
+   * bound the gate no longer has loses its series.
+   */
+  public void gateEvaluated(String namespace, String name, GateStatus g, GateSpec spec) {
     Tags tags =
         Tags.of(
             "namespace",
@@ -110,23 +116,89 @@ public class RolloutMetrics {
             "verdict",
             String.valueOf(g.verdict));
     count("modelrollout_gate_evaluations_total", tags);
+    GateMeters meters =
+        gates
+            .computeIfAbsent(namespace + "/" + name, k -> new ConcurrentHashMap<>())
+            .computeIfAbsent(g.name, k -> new GateMeters());
+    Tags gateTags = Tags.of("namespace", namespace, "name", name, "gate", g.name);
     if (g.value != null) {
-      gateValues
-          .computeIfAbsent(
-              namespace + "/" + name + "/" + g.name,
-              k -> {
-                AtomicReference<Double> r = new AtomicReference<>(g.value);
-                Gauge.builder(
-                        "modelrollout_gate_value", r, x -> x.get() == null ? Double.NaN : x.get())
-                    .tags(Tags.of("namespace", namespace, "name", name, "gate", g.name))
-                    .register(registry);
-                return r;
-              })
-          .set(g.value);
+      meters.value(registry, gateTags, g.value);
+    }
+    meters.bound(registry, gateTags, "min", spec == null ? null : spec.min);
+    meters.bound(registry, gateTags, "max", spec == null ? null : spec.max);
+  }
+
+  /**
+   * Drops the per-gate series (value, thresholds, evaluations) of the gates of a ModelDeployment
+   * that {@code defined} rejects: its policy no longer defines them.
+   */
+  public void retainGates(String namespace, String name, Predicate<String> defined) {
+    Map<String, GateMeters> known = gates.get(namespace + "/" + name);
+    if (known == null) {
+      return;
+    }
+    known
+        .keySet()
+        .removeIf(
+            gate -> {
+              if (defined.test(gate)) {
+                return false;
+              }
+              registry.getMeters().stream()
+                  .filter(
+                      m ->
+                          gate.equals(m.getId().getTag("gate"))
+                              && namespace.equals(m.getId().getTag("namespace"))
+                              && name.equals(m.getId().getTag("name")))
+                  .toList()
+                  .forEach(registry::remove);
+              return true;
+            });
+  }
+
+  /** The gauges of one gate: its last value and its bounds. */
+  private static final class GateMeters {
+    private final AtomicReference<Double> value = new AtomicReference<>();
+    private boolean valueRegistered;
+    private final Map<String, AtomicReference<Double>> bounds = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> boundGauges = new ConcurrentHashMap<>();
+
+    synchronized void value(MeterRegistry registry, Tags tags, double v) {
+      value.set(v);
+      if (!valueRegistered) {
+        Gauge.builder("modelrollout_gate_value", value, x -> x.get() == null ? Double.NaN : x.get())
+            .tags(tags)
+            .description("The last value a gate measured")
+            .register(registry);
+        valueRegistered = true;
+      }
+    }
+
+    synchronized void bound(MeterRegistry registry, Tags tags, String bound, Double v) {
+      if (v == null) {
+        Gauge gone = boundGauges.remove(bound);
+        if (gone != null) {
+          registry.remove(gone);
+          bounds.remove(bound);
+        }
+        return;
+      }
+      bounds.computeIfAbsent(bound, b -> new AtomicReference<>()).set(v);
+      boundGauges.computeIfAbsent(
+          bound,
+          b ->
+              Gauge.builder(
+                      "modelrollout_gate_threshold",
+                      bounds.get(b),
+                      x -> x.get() == null ? Double.NaN : x.get())
+                  .tags(tags.and("bound", b))
+                  .description("A gate's absolute bound: min (value must be at least) or max")
+                  .register(registry));
     }
   }
 
-  private final Map<String, AtomicReference<Double>> gateValues = new ConcurrentHashMap<>();
+  /** ModelDeployment (namespace/name) to gate name to its gauges. */
+  private final Map<String, Map<String, GateMeters>> gates = new ConcurrentHashMap<>();
 
   /** Records how long a finished rollout took. */
   private void rolloutFinished(
@@ -147,7 +219,7 @@ public class RolloutMetrics {
                     && name.equals(m.getId().getTag("name")))
         .toList()
         .forEach(registry::remove);
-    gateValues.keySet().removeIf(k -> k.startsWith(namespace + "/" + name + "/"));
+    gates.remove(namespace + "/" + name);
   }
 
   private void count(String metric, Tags tags) {

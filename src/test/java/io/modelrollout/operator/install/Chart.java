@@ -30,7 +30,12 @@ public final class Chart {
 
   /** {@code helm template} with {@code --set key=value} for each entry. */
   public static String template(String namespace, Map<String, Object> values) {
-    TemplateCommand t = helm().template().withName(RELEASE).withNamespace(namespace);
+    return template(RELEASE, namespace, values);
+  }
+
+  /** The same for another release name. */
+  public static String template(String release, String namespace, Map<String, Object> values) {
+    TemplateCommand t = helm().template().withName(release).withNamespace(namespace);
     values.forEach(t::set);
     return t.call();
   }

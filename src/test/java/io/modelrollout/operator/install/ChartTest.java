@@ -139,7 +139,9 @@ class ChartTest {
         .containsEntry("MRO_PROMETHEUS_ADDRESS", "")
         .containsEntry("MRO_STATUS_FLUSH_INTERVAL", "10s")
         .containsEntry("QUARKUS_LOG_LEVEL", "INFO")
-        .containsEntry("QUARKUS_LOG_CATEGORY__IO_MODELROLLOUT__LEVEL", "INFO");
+        .containsEntry("QUARKUS_LOG_CATEGORY__IO_MODELROLLOUT__LEVEL", "INFO")
+        .as("no prometheus.authSecret: no token")
+        .doesNotContainKey("MRO_PROMETHEUS_TOKEN");
     assertThat(ofKind(objects, "Service").get(0))
         .satisfies(s -> assertThat((Integer) at(s, "spec", "ports", 0, "port")).isEqualTo(8080));
   }
@@ -248,7 +250,15 @@ class ChartTest {
             m -> {
               assertThat((String) at(m, "spec", "endpoints", 0, "path")).isEqualTo("/q/metrics");
               assertThat((String) at(m, "spec", "endpoints", 0, "port")).isEqualTo("http");
+              assertThat((Boolean) at(m, "spec", "endpoints", 0, "honorLabels"))
+                  .as("the metrics' own namespace label wins over the target's")
+                  .isTrue();
             });
+    assertThat(env(container(ofKind(objects, "Deployment").get(0))))
+        .as("prometheus.authSecret: the default Prometheus's token by secretKeyRef")
+        .containsEntry(
+            "MRO_PROMETHEUS_TOKEN",
+            Map.of("secretKeyRef", Map.of("name", "prometheus-operator-auth", "key", "token")));
     var rule = ofKind(objects, "PrometheusRule").get(0);
     List<Map<String, Object>> rules = at(rule, "spec", "groups", 0, "rules");
     assertThat(rules.stream().map(r -> (String) r.get("alert")))
@@ -266,6 +276,24 @@ class ChartTest {
   }
 
   @Test
+  void prometheusAuthSecretIsReadByTheKubeletNotByTheOperator() {
+    var objects =
+        objects(
+            template(
+                NS,
+                Map.of(
+                    "prometheus.authSecret.name", "prom-token",
+                    "prometheus.authSecret.key", "bearer")));
+    assertThat(env(container(ofKind(objects, "Deployment").get(0))))
+        .containsEntry(
+            "MRO_PROMETHEUS_TOKEN",
+            Map.of("secretKeyRef", Map.of("name", "prom-token", "key", "bearer")));
+    assertThat((List<?>) ofKind(objects, "ClusterRole").get(0).get("rules"))
+        .as("no permission on the release namespace's Secrets")
+        .isEqualTo(RULES);
+  }
+
+  @Test
   void schemaRejectsAWrongType() {
     assertThatThrownBy(() -> template(NS, Map.of("replicas", "two")))
         .hasMessageContaining("replicas")
@@ -274,9 +302,120 @@ class ChartTest {
         .hasMessageContaining("watchNamespaces");
     assertThatThrownBy(() -> template(NS, Map.of("serviceMonitor.enabled", "yes")))
         .hasMessageContaining("serviceMonitor");
+    assertThatThrownBy(() -> template(NS, Map.of("prometheus.authSecret", "my-secret")))
+        .as("authSecret is {name, key}")
+        .hasMessageContaining("authSecret");
+    assertThatThrownBy(() -> template(NS, Map.of("prometheus.authSecret.name", "Not_A_Name")))
+        .hasMessageContaining("authSecret");
     assertThatThrownBy(() -> template(NS, Map.of("imageTag", "1.0")))
         .as("a misspelt key")
         .hasMessageContaining("imageTag");
+  }
+
+  /**
+   * The commands of README's "Install with Helm" section, checked against the chart and the build
+   * as written: image commands skip the unit tests and name properties the pom knows, the helm
+   * commands render with their values, and the names later commands use (Deployment, namespace,
+   * Secret and key, files) are the ones the chart and the repository have.
+   */
+  @Test
+  void readmeInstallCommandsMatchTheChartAndTheBuild() throws IOException {
+    Path project = TestCluster.projectDir();
+    String readme = Files.readString(project.resolve("README.md"));
+    int start = readme.indexOf("## Install with Helm");
+    String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+    String pom = Files.readString(project.resolve("pom.xml"));
+    String makefile = Files.readString(project.resolve("Makefile"));
+    assertThat(makefile)
+        .containsPattern("(?m)^image:\\n\\t\\./mvnw -B package -DskipTests -Pimage$");
+    assertThat(section).contains("`make image` (`./mvnw package -DskipTests -Pimage`");
+    String tar =
+        first(pom, "<mro.image.tar>\\$\\{project.build.directory}/([^<]+)</mro.image.tar>");
+    assertThat(section).contains("target/" + tar);
+
+    List<String> commands = new java.util.ArrayList<>();
+    Matcher block = Pattern.compile("(?s)```sh\\n(.*?)```").matcher(section);
+    while (block.find()) {
+      commands.addAll(
+          Stream.of(block.group(1).replace("\\\n", " ").split("\n")).map(String::strip).toList());
+    }
+    String pushedRepository = null;
+    String helmNamespace = null;
+    String deployment = null;
+    Map<String, Object> helmValues = null;
+    int checked = 0;
+    for (String line : commands) {
+      List<String> w = List.of(line.split("\\s+"));
+      if (line.startsWith("./mvnw ")) {
+        assertThat(w).as(line).contains("package", "-DskipTests", "-Pimage");
+        for (String a : w) {
+          Matcher d = Pattern.compile("^-D(mro\\.[a-z.]+)=(.*)$").matcher(a);
+          if (d.matches()) {
+            assertThat(pom).as("the pom reads %s", d.group(1)).contains("${" + d.group(1) + "}");
+            if (d.group(1).equals("mro.image.repository")) {
+              pushedRepository = d.group(2);
+            }
+          }
+        }
+        checked++;
+      } else if (line.startsWith("# with a pushed image: --set image.repository=")) {
+        assertThat(line).endsWith("=" + pushedRepository);
+        checked++;
+      } else if (line.startsWith("helm install ") || line.startsWith("helm upgrade --install ")) {
+        int at = line.startsWith("helm install ") ? 2 : 3;
+        String release = w.get(at);
+        assertThat(w.get(at + 1)).isEqualTo("helm/model-rollout-operator");
+        assertThat(project.resolve(w.get(at + 1)).resolve("Chart.yaml")).exists();
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        String ns = null;
+        for (int i = at + 2; i < w.size(); i++) {
+          if (w.get(i).equals("--namespace") || w.get(i).equals("-n")) {
+            ns = w.get(++i);
+          } else if (w.get(i).equals("--set")) {
+            String[] kv = w.get(++i).split("=", 2);
+            values.put(kv[0], kv[1]);
+          }
+        }
+        assertThat(ns).as(line).isNotNull();
+        assertThat(helmNamespace == null || helmNamespace.equals(ns)).as(line).isTrue();
+        helmNamespace = ns;
+        helmValues = values;
+        var rendered = objects(Chart.template(release, ns, values));
+        deployment = Chart.name(ofKind(rendered, "Deployment").get(0));
+        assertThat((String) at(ofKind(rendered, "Deployment").get(0), "metadata", "namespace"))
+            .isEqualTo(ns);
+        checked++;
+      } else if (line.startsWith("kubectl -n ") && line.contains(" deployment/")) {
+        assertThat(w.get(2)).as(line).isEqualTo(helmNamespace);
+        assertThat(line).as(line).endsWith(" deployment/" + deployment);
+        checked++;
+      } else if (line.startsWith("kubectl -n ") && line.contains(" create secret generic ")) {
+        assertThat(w.get(2)).as(line).isEqualTo(helmNamespace);
+        Matcher secret =
+            Pattern.compile("create secret generic (\\S+) --from-literal=([^=]+)=").matcher(line);
+        assertThat(secret.find()).as(line).isTrue();
+        String commandsAfter =
+            String.join("\n", commands.subList(commands.indexOf(line), commands.size()));
+        assertThat(commandsAfter)
+            .as("the helm command after it names the Secret")
+            .contains("--set prometheus.authSecret.name=" + secret.group(1));
+        Map<String, Object> values =
+            Chart.yaml(Files.readString(Chart.dir().resolve("values.yaml")));
+        assertThat((String) at(values, "prometheus", "authSecret", "key"))
+            .as("the chart's default key")
+            .isEqualTo(secret.group(2));
+        checked++;
+      } else if (line.startsWith("kubectl apply ")) {
+        for (int i = 0; i < w.size(); i++) {
+          if (w.get(i).equals("-f")) {
+            assertThat(project.resolve(w.get(i + 1))).as(line).exists();
+          }
+        }
+        checked++;
+      }
+    }
+    assertThat(helmValues).as("a helm install command").isNotNull();
+    assertThat(checked).as("commands checked").isEqualTo(7);
   }
 
   static Map<String, Object> rule(String group, String resource, String... verbs) {

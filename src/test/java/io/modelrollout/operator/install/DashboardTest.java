@@ -35,8 +35,26 @@ class DashboardTest {
             "modelrollout_canary_weight",
             "modelrollout_stable_weight",
             "modelrollout_gate_value",
+            "modelrollout_gate_threshold",
             "modelrollout_phase",
             "modelrollout_rollbacks_total");
+  }
+
+  @Test
+  void gateValuesAreDrawnAgainstTheirThresholds() throws IOException {
+    var root =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(Files.readString(Dashboard.file()));
+    List<String> exprs = new java.util.ArrayList<>();
+    for (var p : root.path("panels")) {
+      if ("Gate values".equals(p.path("title").asText())) {
+        p.path("targets").forEach(t -> exprs.add(t.path("expr").asText()));
+      }
+    }
+    assertThat(exprs).hasSize(2);
+    assertThat(Dashboard.metricNames(exprs.get(0))).containsExactly("modelrollout_gate_value");
+    assertThat(Dashboard.metricNames(exprs.get(1))).containsExactly("modelrollout_gate_threshold");
+    assertThat(exprs.get(1)).contains("by (namespace, name, gate, bound)");
   }
 
   @Test
@@ -74,6 +92,29 @@ class DashboardTest {
       String base = m.replaceAll("_(bucket|count|sum|max)$", "");
       assertThat(readme).as("README documents %s", m).contains(base);
     }
+  }
+
+  @Test
+  void everyMetricTheReadmeDocumentsIsAnOperatorMetric() throws IOException {
+    String readme =
+        Files.readString(
+            io.modelrollout.operator.testing.TestCluster.projectDir().resolve("README.md"));
+    String section =
+        readme.substring(
+            readme.indexOf("## Metrics, dashboard and alerts"), readme.indexOf("\n## Scale"));
+    Set<String> documented = new TreeSet<>();
+    var m =
+        java.util.regex.Pattern.compile("`((?:modelrollout|operator_sdk)_[a-z0-9_]+)`")
+            .matcher(section);
+    while (m.find()) {
+      documented.add(m.group(1));
+    }
+    Set<String> known = new TreeSet<>();
+    for (String name : OperatorMetrics.all()) {
+      known.add(name);
+      known.add(name.replaceAll("_(bucket|count|sum|max)$", ""));
+    }
+    assertThat(documented).hasSizeGreaterThan(15).isSubsetOf(known);
   }
 
   private static Set<String> names(List<String> exprs) {

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
@@ -40,15 +43,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The chart on a real API server: its manifests pass a server-side dry-run, {@code helm install}
- * rejects a value of the wrong type, and the packaged operator, authenticated as the chart's
- * ServiceAccount with the chart's environment, completes a canary (a gate read through a Secret, a
- * manual promotion, a rollback) — so a missing permission fails here — while what the chart does
- * not grant is refused.
+ * The chart on a real API server: its manifests pass a server-side dry-run (its pod under
+ * restricted Pod Security), {@code helm install} rejects a value of the wrong type and prints the
+ * NOTES, and the packaged operator, authenticated as the chart's ServiceAccount with the chart's
+ * environment, completes a canary (a gate read through its own Secret, one with the operator's
+ * Prometheus token, a manual promotion, a rollback) — so a missing permission fails here — while
+ * what the chart does not grant is refused; every modelrollout_* metric it exports is documented.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HelmInstallIT {
   static final String PROM_TOKEN = "gate-token";
+  static final String OPERATOR_PROM_SECRET = "prometheus-operator-auth";
   KubernetesClient admin;
   String releaseNs;
   String appNs;
@@ -70,10 +75,22 @@ class HelmInstallIT {
     prometheus = TestPrometheus.start(exporter.target());
     proxy = new TokenProxy(prometheus.address(), PROM_TOKEN);
 
+    // the operator's own Prometheus token (prometheus.authSecret), for gates without a secretRef
+    admin
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(OPERATOR_PROM_SECRET)
+                .withNamespace(releaseNs)
+                .endMetadata()
+                .addToStringData("token", PROM_TOKEN)
+                .build())
+        .create();
     Map<String, Object> values = new HashMap<>();
     values.put("replicas", 2); // leader election and a PodDisruptionBudget
     values.put("watchNamespaces[0]", appNs); // a Role in appNs only
     values.put("prometheus.address", proxy.address());
+    values.put("prometheus.authSecret.name", OPERATOR_PROM_SECRET);
     values.put("log.level", "DEBUG");
     installation = Installation.install(admin, releaseNs, values);
     TestCluster.installRouteCrds(); // before the operator discovers which data planes exist
@@ -109,6 +126,31 @@ class HelmInstallIT {
   }
 
   @Test
+  void installOutputShowsTheNotes() {
+    String out = installation.release.getOutput();
+    String d = installation.deployment;
+    assertThat(out)
+        .contains("STATUS: deployed")
+        .contains("NOTES:")
+        .contains("is installed as " + d + " in " + releaseNs + ".")
+        .contains("watching:         " + appNs + " (a Role in each)")
+        .contains("leader election:  true (2 replicas)")
+        .contains(
+            "Prometheus:       "
+                + proxy.address()
+                + " (bearer token from Secret "
+                + OPERATOR_PROM_SECRET
+                + ", key token)")
+        .contains("kubectl -n " + releaseNs + " rollout status deployment/" + d)
+        .contains("kubectl -n " + releaseNs + " logs deployment/" + d)
+        .contains("kubectl apply -f examples/canary-policy.yaml -f examples/canary.yaml")
+        .contains("http://" + d + "." + releaseNs + ".svc:8080/q/metrics")
+        .contains("serviceMonitor.enabled=true creates a ServiceMonitor")
+        .contains("kubectl apply --server-side -f helm/model-rollout-operator/crds/");
+    assertThat(TestCluster.projectDir().resolve("examples/canary.yaml")).exists();
+  }
+
+  @Test
   void operatorUnderTheChartsRbacCompletesACanaryAndARollback() throws Exception {
     admin
         .resource(
@@ -125,16 +167,23 @@ class HelmInstallIT {
             "errors", "model_error_ratio{model=\"{{model}}\",version=\"{{version}}\"}", 0.01);
     gate.prometheus.secretRef = new GateSpec.SecretRef();
     gate.prometheus.secretRef.name = "prom-auth";
+    // no secretRef: the operator's token from prometheus.authSecret
+    GateSpec operatorAuth =
+        Fixtures.gate(
+            "errors-operator-auth",
+            "model_error_ratio{model=\"{{model}}\",version=\"{{version}}\"}",
+            0.01);
     RolloutPolicy policy =
         Fixtures.canaryPolicy(
             appNs,
             "safe-canary",
             1,
             CanaryStep.weight(25),
-            CanaryStep.analysis("errors"),
+            CanaryStep.analysis("errors", "errors-operator-auth"),
             CanaryStep.weight(50),
             CanaryStep.pause(null)); // waits for a promote action
     policy.getSpec().gates.add(gate);
+    policy.getSpec().gates.add(operatorAuth);
     admin.resource(policy).create();
     admin
         .resource(Fixtures.withPolicy(Fixtures.model(appNs, "fraud", "1.0.0", 2), "safe-canary"))
@@ -143,6 +192,8 @@ class HelmInstallIT {
 
     exporter.set("model_error_ratio{model=\"fraud-detector\",version=\"2.0.0\"}", 0.001);
     setVersion("2.0.0");
+    // past the analysis: both gates passed, so Prometheus (which wants the token) answered both,
+    // the one with the gate's Secret and the one with the operator's token
     awaitMd(m -> m.getStatus().phase == Phase.Paused && m.getStatus().weights.canary == 50);
     Fixtures.patch(
         admin,
@@ -163,7 +214,7 @@ class HelmInstallIT {
         TestCluster.projectDir().resolve("target/helm-install-it/modeldeployment.yaml"),
         admin.getKubernetesSerialization().asYaml(rolledBack));
     assertThat(rolledBack.getStatus().stable.version).isEqualTo("2.0.0");
-    assertThat(rolledBack.getStatus().gates.get(0).value).isEqualTo(0.2);
+    assertThat(rolledBack.getStatus().gates).anySatisfy(g -> assertThat(g.value).isEqualTo(0.2));
 
     await()
         .atMost(Duration.ofSeconds(20))
@@ -178,6 +229,24 @@ class HelmInstallIT {
     }
     for (String m : OperatorMetrics.AFTER_A_ROLLBACK) {
       assertThat(metrics).as("/q/metrics has %s", m).containsPattern("(?m)^" + m + "[{ ]");
+    }
+    assertThat(metrics)
+        .as("the gate's max as a threshold series")
+        .containsPattern(
+            "(?m)^modelrollout_gate_threshold\\{bound=\"max\",gate=\"errors\",name=\"fraud\",.*\\} 0\\.01$");
+    String readme = Files.readString(TestCluster.projectDir().resolve("README.md"));
+    java.util.Set<String> scraped = new java.util.TreeSet<>();
+    java.util.regex.Matcher sample =
+        java.util.regex.Pattern.compile("(?m)^(modelrollout_[a-zA-Z0-9_]+)[{ ]").matcher(metrics);
+    while (sample.find()) {
+      scraped.add(sample.group(1));
+    }
+    assertThat(scraped).as("modelrollout_* names on /q/metrics").hasSizeGreaterThan(10);
+    assertThat(scraped).as("every one is in OperatorMetrics").isSubsetOf(OperatorMetrics.all());
+    for (String m : scraped) {
+      assertThat(readme)
+          .as("README documents %s", m)
+          .contains("`" + m.replaceAll("_(bucket|count|sum|max)$", "") + "`");
     }
     assertThat(operator.log())
         .as("nothing the operator did was refused (events, for one, are only logged)")
@@ -234,6 +303,9 @@ class HelmInstallIT {
           () -> sa.secrets().inNamespace(otherNs).withName("any").get(),
           "read a Secret outside the watched namespaces");
       assertForbidden(
+          () -> sa.secrets().inNamespace(releaseNs).withName(OPERATOR_PROM_SECRET).get(),
+          "read its own Prometheus token's Secret (the kubelet hands it over as env)");
+      assertForbidden(
           () -> sa.resources(ModelDeployment.class).inNamespace(otherNs).list(),
           "list ModelDeployments outside the watched namespaces");
       assertForbidden(
@@ -280,11 +352,28 @@ class HelmInstallIT {
     }
   }
 
+  /**
+   * The rendered manifests pass a server-side dry-run in a namespace that enforces the restricted
+   * Pod Security Standard, and so does a Pod made from the Deployment's pod template (Pod Security
+   * admission checks pods, not Deployments), while the same Pod without its security context is
+   * refused there: the admission really runs.
+   */
   @Test
-  void renderedManifestsPassAServerSideDryRun() throws Exception {
+  void renderedManifestsPassAServerSideDryRunUnderRestrictedPodSecurity() throws Exception {
     TestCluster.installCrds(
         admin, TestCluster.projectDir().resolve("src/test/resources/monitoring-crds"));
     String ns = TestCluster.newNamespace(admin, "dry-run");
+    admin
+        .namespaces()
+        .withName(ns)
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .editMetadata()
+                    .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                    .addToLabels("pod-security.kubernetes.io/enforce-version", "latest")
+                    .endMetadata()
+                    .build());
     String watched = TestCluster.newNamespace(admin, "dry-run-watched");
     Map<String, Object> all = new HashMap<>(OptionalFeatures.VALUES);
     all.put("watchNamespaces[0]", watched);
@@ -297,7 +386,49 @@ class HelmInstallIT {
         var applied = admin.resource(r).dryRun().create();
         assertThat(applied.getMetadata().getUid()).as("dry-run of %s", r.getKind()).isNotNull();
       }
+      Deployment d =
+          admin
+              .getKubernetesSerialization()
+              .convertValue(Chart.ofKind(objects, "Deployment").get(0), Deployment.class);
+      Pod pod = podOf(d, ns);
+      Pod admitted = admin.resource(pod).dryRun().create();
+      assertThat(admitted.getMetadata().getUid())
+          .as("a pod of the chart is admitted under restricted pod security")
+          .isNotNull();
     }
+
+    Pod bare =
+        podOf(
+            admin
+                .getKubernetesSerialization()
+                .convertValue(
+                    Chart.ofKind(Chart.objects(Chart.template(ns, Map.of())), "Deployment").get(0),
+                    Deployment.class),
+            ns);
+    bare.getSpec().setSecurityContext(null);
+    bare.getSpec().getContainers().forEach(c -> c.setSecurityContext(null));
+    assertThatThrownBy(() -> admin.resource(bare).dryRun().create())
+        .as("without its security context the pod is refused: Pod Security admission is on")
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getMessage()).contains("restricted");
+            });
+  }
+
+  /** A Pod as the Deployment's ReplicaSet would create it from its template. */
+  private static Pod podOf(Deployment d, String namespace) {
+    var template = d.getSpec().getTemplate();
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(d.getMetadata().getName() + "-pod")
+        .withNamespace(namespace)
+        .withLabels(template.getMetadata().getLabels())
+        .withAnnotations(template.getMetadata().getAnnotations())
+        .endMetadata()
+        .withSpec(template.getSpec())
+        .build();
   }
 
   @Test

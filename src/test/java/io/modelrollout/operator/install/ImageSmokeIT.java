@@ -1,6 +1,7 @@
 package io.modelrollout.operator.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,10 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The operator image (target/model-rollout-operator-image.tar, built by -Pimage) runs: its layers
- * unpacked into a directory, its entrypoint started under chroot as the image's user, configured
- * like a pod of the Helm chart (the chart's env, in-cluster ServiceAccount token files, the
- * Kubernetes service variables). It becomes ready and reconciles a ModelDeployment. No container
- * engine can run here; chroot with /proc mounted is the closest thing.
+ * unpacked into a directory, its entrypoint (with -XX:MaxRAMPercentage) started under chroot as the
+ * image's user, configured like a pod of the Helm chart (the chart's env, in-cluster ServiceAccount
+ * token files, the Kubernetes service variables, a read-only root filesystem with a tmpfs on /tmp).
+ * It starts, becomes ready and reconciles a ModelDeployment. No container engine can run here;
+ * chroot into a read-only bind mount with /proc mounted is the closest thing.
  */
 class ImageSmokeIT {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -53,9 +55,16 @@ class ImageSmokeIT {
 
     Path work = Files.createDirectories(TestCluster.projectDir().resolve("target/image-smoke"));
     Path rootfs = work.resolve("rootfs");
+    Path readOnly = work.resolve("rootfs-ro"); // what the process sees: rootfs, read-only
+    unmountAll(readOnly); // left over by a run that was killed
     sh("rm", "-rf", "--one-file-system", rootfs.toString(), work.resolve("image").toString());
     Files.createDirectories(rootfs);
     JsonNode config = unpack(image, work.resolve("image"), rootfs);
+    List<String> entrypoint = new ArrayList<>();
+    config.path("config").path("Entrypoint").forEach(a -> entrypoint.add(a.asText()));
+    assertThat(entrypoint)
+        .as("the JVM sizes its heap from the container's memory limit")
+        .anySatisfy(a -> assertThat(a).matches("-XX:MaxRAMPercentage=[0-9.]+"));
 
     try (KubernetesClient admin = TestCluster.client()) {
       String releaseNs = TestCluster.newNamespace(admin, "mro-image");
@@ -103,39 +112,84 @@ class ImageSmokeIT {
               List.of(
                   "chroot",
                   "--userspec=" + config.path("config").path("User").asText(),
-                  rootfs.toString()));
-      config.path("config").path("Entrypoint").forEach(a -> cmd.add(a.asText()));
+                  readOnly.toString()));
+      cmd.addAll(entrypoint);
+      // as the chart runs it: a read-only root filesystem with a small writable /tmp (its
+      // emptyDir), and /proc for the JVM
       Files.createDirectories(rootfs.resolve("proc"));
-      sh("mount", "-t", "proc", "proc", rootfs.resolve("proc").toString());
-      try (OperatorProcess op =
-          OperatorProcess.command(cmd, env, port, work.resolve("operator.log"))) {
-        op.awaitReady(Duration.ofSeconds(120));
-        assertThat(uid(op.pid())).as("runs as the image's non-root user").isEqualTo("10001");
-        assertThat(op.get("/q/health/live").statusCode()).isEqualTo(200);
+      Files.createDirectories(rootfs.resolve("tmp"));
+      Files.createDirectories(readOnly);
+      try {
+        sh("mount", "--bind", rootfs.toString(), readOnly.toString());
+        sh("mount", "-o", "remount,bind,ro", readOnly.toString());
+        sh(
+            "mount",
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=64m,mode=1777",
+            "tmpfs",
+            readOnly.resolve("tmp").toString());
+        sh("mount", "-t", "proc", "proc", readOnly.resolve("proc").toString());
+        assertThatThrownBy(() -> Files.writeString(readOnly.resolve("deployments/probe"), "x"))
+            .as("the root filesystem is read-only, even for root")
+            .isInstanceOf(IOException.class);
+        try (OperatorProcess op =
+            OperatorProcess.command(cmd, env, port, work.resolve("operator.log"))) {
+          op.awaitReady(Duration.ofSeconds(120));
+          assertThat(uid(op.pid())).as("runs as the image's non-root user").isEqualTo("10001");
+          assertThat(op.get("/q/health/live").statusCode()).isEqualTo(200);
+          assertThat(op.get("/q/health/started").statusCode())
+              .as("the chart's startupProbe")
+              .isEqualTo(200);
+          assertThat(Files.readString(Path.of("/proc/" + op.pid() + "/cmdline")).split("\0"))
+              .as("the running JVM has the image's flags")
+              .contains(
+                  entrypoint.stream()
+                      .filter(a -> a.startsWith("-XX:MaxRAMPercentage"))
+                      .findFirst()
+                      .orElseThrow());
 
-        String ns = TestCluster.newNamespace(admin, "image-models");
-        try (FakeDeploymentController pods = new FakeDeploymentController(admin, ns)) {
-          admin.resource(Fixtures.model(ns, "smoke", "1.0.0", 1)).create();
-          ModelDeployment md =
-              Awaitility.await()
-                  .atMost(Duration.ofSeconds(60))
-                  .until(
-                      () ->
-                          admin
-                              .resources(ModelDeployment.class)
-                              .inNamespace(ns)
-                              .withName("smoke")
-                              .get(),
-                      m -> m.getStatus() != null && m.getStatus().phase == Phase.Healthy);
-          assertThat(md.getStatus().stable.version).isEqualTo("1.0.0");
+          String ns = TestCluster.newNamespace(admin, "image-models");
+          try (FakeDeploymentController pods = new FakeDeploymentController(admin, ns)) {
+            admin.resource(Fixtures.model(ns, "smoke", "1.0.0", 1)).create();
+            ModelDeployment md =
+                Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(
+                        () ->
+                            admin
+                                .resources(ModelDeployment.class)
+                                .inNamespace(ns)
+                                .withName("smoke")
+                                .get(),
+                        m -> m.getStatus() != null && m.getStatus().phase == Phase.Healthy);
+            assertThat(md.getStatus().stable.version).isEqualTo("1.0.0");
+          }
+          assertThat(op.log()).doesNotContainIgnoringCase("forbidden");
         }
-        assertThat(op.log()).doesNotContainIgnoringCase("forbidden");
       } finally {
-        sh("umount", rootfs.resolve("proc").toString());
+        unmountAll(readOnly);
       }
     } finally {
       sh("rm", "-rf", "--one-file-system", rootfs.toString(), work.resolve("image").toString());
     }
+  }
+
+  /** Unmounts /proc, /tmp and the read-only view itself, whichever are mounted. */
+  private static void unmountAll(Path readOnly) throws Exception {
+    for (Path m : List.of(readOnly.resolve("proc"), readOnly.resolve("tmp"), readOnly)) {
+      if (mounted(m)) {
+        sh("umount", m.toString());
+      }
+    }
+  }
+
+  private static boolean mounted(Path p) throws IOException {
+    String target = p.toAbsolutePath().normalize().toString();
+    return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+        .map(l -> l.split(" ")[1])
+        .anyMatch(target::equals);
   }
 
   /** Unpacks a docker-archive: its layers in order into {@code rootfs}; returns its config. */

@@ -118,7 +118,10 @@ public final class Installation {
     return f;
   }
 
-  /** The operator container's environment as the chart renders it (downward API resolved). */
+  /**
+   * The operator container's environment as the chart renders it, references resolved as the
+   * kubelet would (the downward API's namespace, a Secret's key).
+   */
   public Map<String, String> operatorEnv() {
     Deployment d = admin.apps().deployments().inNamespace(namespace).withName(deployment).get();
     Map<String, String> env = new LinkedHashMap<>();
@@ -129,6 +132,20 @@ public final class Installation {
           && e.getValueFrom().getFieldRef() != null
           && "metadata.namespace".equals(e.getValueFrom().getFieldRef().getFieldPath())) {
         env.put(e.getName(), namespace);
+      } else if (e.getValueFrom().getSecretKeyRef() != null) {
+        var ref = e.getValueFrom().getSecretKeyRef(); // as the kubelet reads it
+        var secret = admin.secrets().inNamespace(namespace).withName(ref.getName()).get();
+        if (secret == null
+            || secret.getData() == null
+            || !secret.getData().containsKey(ref.getKey())) {
+          throw new IllegalStateException(
+              "env " + e.getName() + ": no key " + ref.getKey() + " in Secret " + ref.getName());
+        }
+        env.put(
+            e.getName(),
+            new String(
+                java.util.Base64.getDecoder().decode(secret.getData().get(ref.getKey())),
+                java.nio.charset.StandardCharsets.UTF_8));
       } else {
         throw new IllegalStateException("cannot resolve env " + e.getName() + " outside a pod");
       }

@@ -18,6 +18,7 @@ final class OperatorMetrics {
           "modelrollout_promotions_total",
           "modelrollout_gate_evaluations_total",
           "modelrollout_gate_value",
+          "modelrollout_gate_threshold",
           "modelrollout_gate_lag_seconds_bucket",
           "modelrollout_gate_lag_seconds_count",
           "modelrollout_gate_lag_seconds_sum",
@@ -38,6 +39,10 @@ final class OperatorMetrics {
   /** Present after a rollback. */
   static final List<String> AFTER_A_ROLLBACK = List.of("modelrollout_rollbacks_total");
 
+  /** Present once an A/B test has been decided (not in HelmInstallIT's rollouts). */
+  static final List<String> AFTER_AN_EXPERIMENT =
+      List.of("modelrollout_experiment_decisions_total");
+
   /** Appear only when something goes wrong: an abort, a reconcile that throws. */
   static final List<String> ON_FAILURE =
       List.of(
@@ -50,7 +55,8 @@ final class OperatorMetrics {
   static final List<String> FROM_PROMETHEUS = List.of("up");
 
   static List<String> all() {
-    return java.util.stream.Stream.of(AFTER_A_PROMOTION, AFTER_A_ROLLBACK, ON_FAILURE)
+    return java.util.stream.Stream.of(
+            AFTER_A_PROMOTION, AFTER_A_ROLLBACK, AFTER_AN_EXPERIMENT, ON_FAILURE)
         .flatMap(List::stream)
         .toList();
   }

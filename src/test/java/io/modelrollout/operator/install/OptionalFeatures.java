@@ -16,6 +16,8 @@ final class OptionalFeatures {
           true,
           "prometheus.address",
           "http://prometheus.monitoring:9090",
+          "prometheus.authSecret.name",
+          "prometheus-operator-auth",
           "podAnnotations.team",
           "ml-platform",
           "jvmOptions",
