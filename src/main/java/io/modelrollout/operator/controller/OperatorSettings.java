@@ -40,8 +40,9 @@ public record OperatorSettings(
     this(defaultPrometheus, queryTimeout, queryConcurrency, edgeEnabled, DEFAULT_STATUS_FLUSH);
   }
 
+  /** Settings without mode Edge (its node permissions are granted only on request). */
   public OperatorSettings(String defaultPrometheus, Duration queryTimeout, int queryConcurrency) {
-    this(defaultPrometheus, queryTimeout, queryConcurrency, true);
+    this(defaultPrometheus, queryTimeout, queryConcurrency, false);
   }
 
   public OperatorSettings(String defaultPrometheus, Duration queryTimeout) {

@@ -30,7 +30,7 @@ public class Wiring {
           Duration timeout,
       @ConfigProperty(name = "modelrollout.prometheus.concurrency", defaultValue = "8")
           int concurrency,
-      @ConfigProperty(name = "modelrollout.edge.enabled", defaultValue = "true") boolean edge,
+      @ConfigProperty(name = "modelrollout.edge.enabled", defaultValue = "false") boolean edge,
       @ConfigProperty(name = "modelrollout.status.flush-interval", defaultValue = "10s")
           Duration flush,
       @ConfigProperty(name = "modelrollout.prometheus.token") Optional<String> token) {

@@ -50,6 +50,7 @@ public final class StatusEvents {
                   + now.currentStep));
     }
     gates(o, now, out);
+    autoscaler(o, now, out);
     ModeEvents.between(o, now, out);
     experiment(o, now, out);
     int oldWeight = o.weights == null || o.weights.canary == null ? 0 : o.weights.canary;
@@ -150,6 +151,25 @@ public final class StatusEvents {
     // history is newest first; events read better oldest first
     for (int i = added.size() - 1; i >= 0; i--) {
       out.add(added.get(i));
+    }
+  }
+
+  /** The HorizontalPodAutoscaler moved to another Deployment (at a promotion or a rollback). */
+  private static void autoscaler(
+      ModelDeploymentStatus o, ModelDeploymentStatus n, List<EventSpec> out) {
+    String before = o.autoscaling == null ? null : o.autoscaling.target;
+    String after = n.autoscaling == null ? null : n.autoscaling.target;
+    if (before != null && after != null && !before.equals(after)) {
+      out.add(
+          EventSpec.normal(
+              Reasons.AUTOSCALER_RETARGETED,
+              "HorizontalPodAutoscaler "
+                  + n.autoscaling.hpa
+                  + " now scales Deployment "
+                  + after
+                  + " (was "
+                  + before
+                  + ")"));
     }
   }
 

@@ -1,28 +1,23 @@
 package io.modelrollout.operator.validation;
 
 import io.modelrollout.operator.api.BatchSpec;
+import io.modelrollout.operator.api.CanarySpec;
 import io.modelrollout.operator.api.CanaryStep;
 import io.modelrollout.operator.api.DeploymentMode;
 import io.modelrollout.operator.api.Durations;
 import io.modelrollout.operator.api.ModelDeploymentSpec;
 import io.modelrollout.operator.api.RolloutPolicySpec;
 import io.modelrollout.operator.api.RolloutStrategy;
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Checks what the CRD schema cannot see for the Batch and Edge modes (pure), and the mode-specific
  * parts of an online spec. Returns messages, never throws.
  */
 public final class ModeValidator {
-  private static final Pattern CRON_FIELD = Pattern.compile("[0-9A-Za-z*/,?#LW-]+");
-  private static final List<String> MACROS =
-      List.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly");
-
   private ModeValidator() {}
 
   /**
@@ -71,10 +66,17 @@ public final class ModeValidator {
 
   /** The mode-specific checks of an online spec's policy. */
   public static void online(RolloutPolicySpec p, Consumer<String> problems) {
-    if (p != null && p.canary != null && p.canary.steps != null) {
-      if (p.canary.steps.stream().anyMatch(s -> s.setNodePercent != null)) {
+    if (p == null) {
+      return;
+    }
+    // the canary's steps, or a shadow's follow-up canary's
+    for (CanarySpec c : java.util.Arrays.asList(p.canary, ShadowChecks.steps(p))) {
+      if (c != null
+          && c.steps != null
+          && c.steps.stream().anyMatch(s -> s.setNodePercent != null)) {
         problems.accept(
             "setNodePercent is for mode Edge; an online canary moves traffic with setWeight");
+        return;
       }
     }
   }
@@ -84,25 +86,13 @@ public final class ModeValidator {
       problems.accept("mode Batch needs spec.batch");
       return;
     }
-    String cron = b.schedule == null ? "" : b.schedule.trim();
-    boolean macro = MACROS.contains(cron);
-    String[] fields = cron.split("\\s+");
-    if (!macro
-        && (fields.length != 5
-            || !java.util.Arrays.stream(fields).allMatch(f -> CRON_FIELD.matcher(f).matches()))) {
-      problems.accept(
-          "batch.schedule '"
-              + b.schedule
-              + "' is not a cron schedule: five fields (minute hour day-of-month month"
-              + " day-of-week) or one of "
-              + String.join(", ", MACROS));
+    String cron = CronSyntax.problem(b.schedule);
+    if (cron != null) {
+      problems.accept("batch.schedule '" + b.schedule + "' is not a cron schedule: " + cron);
     }
-    if (b.timeZone != null) {
-      try {
-        ZoneId.of(b.timeZone);
-      } catch (DateTimeException e) {
-        problems.accept("batch.timeZone '" + b.timeZone + "' is not an IANA time zone");
-      }
+    // an IANA name, as the API server wants: Java would also take offsets such as +02:00
+    if (b.timeZone != null && !ZoneId.getAvailableZoneIds().contains(b.timeZone)) {
+      problems.accept("batch.timeZone '" + b.timeZone + "' is not an IANA time zone");
     }
     duration("batch.maxStaleness", b.maxStaleness, problems);
     if (b.validation != null) {
@@ -113,7 +103,8 @@ public final class ModeValidator {
         problems.accept(
             "strategy " + p.strategy + " is not supported in mode Batch; use Canary or BlueGreen");
       }
-      if (p.blueGreen != null
+      if (p.strategy == RolloutStrategy.BlueGreen
+          && p.blueGreen != null
           && p.blueGreen.postPromotionGates != null
           && !p.blueGreen.postPromotionGates.isEmpty()) {
         problems.accept(

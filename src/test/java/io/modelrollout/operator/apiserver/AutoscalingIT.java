@@ -102,6 +102,7 @@ class AutoscalingIT {
         .as("no scale-down while the canary runs")
         .isEqualTo("Disabled");
     assertThat(paused.getStatus().autoscaling.scaleDownDisabled).isTrue();
+    assertThat(scenario.events("AutoscalerRetargeted")).as("still on stable").isEmpty();
 
     // the autoscaler scales stable out further: the canary follows
     client.apps().deployments().inNamespace(ns).withName("ranker-" + r1).scale(15);
@@ -121,6 +122,22 @@ class AutoscalingIT {
         .as("scale-down allowed again (the API server may have defaulted the rest)")
         .isNotEqualTo("Disabled");
     assertThat(done.getStatus().autoscaling.target).isEqualTo("ranker-" + r2);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !scenario.events("AutoscalerRetargeted").isEmpty());
+    assertThat(scenario.events("AutoscalerRetargeted"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Normal");
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "HorizontalPodAutoscaler ranker now scales Deployment ranker-"
+                          + r2
+                          + " (was ranker-"
+                          + r1
+                          + ")");
+            });
     assertThat(done.getStatus().autoscaling.scaleDownDisabled).isNull();
     await().atMost(Duration.ofSeconds(20)).until(() -> deployment(r1) == null);
 

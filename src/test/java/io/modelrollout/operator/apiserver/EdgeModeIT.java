@@ -15,6 +15,8 @@ import io.modelrollout.operator.api.EdgeStatus;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.controller.EdgeCleanup;
+import io.modelrollout.operator.controller.OperatorSettings;
+import io.modelrollout.operator.controller.StartedRunner;
 import io.modelrollout.operator.resources.RevisionHash;
 import io.modelrollout.operator.testing.FakeDaemonSetController;
 import io.modelrollout.operator.testing.Fixtures;
@@ -33,11 +35,18 @@ import org.junit.jupiter.api.Test;
  * Edge mode on the real API server: one DaemonSet per live revision, the node labels the operator
  * sets by server-side apply with its own field manager (a label someone else set stays as it is),
  * half of the fleet at a setNodePercent step spread over a topology label, a NotReady node skipped
- * and updated when it is back, and the labels removed when the ModelDeployment is gone. {@link
- * FakeDaemonSetController} runs the DaemonSets' pods.
+ * and updated when it is back, and the labels removed when the ModelDeployment is gone (by the
+ * operator's deletion informer and its start-up sweep). {@link FakeDaemonSetController} runs the
+ * DaemonSets' pods.
  */
 class EdgeModeIT {
   static final String KEY = "modelrollout.io/kiosk-revision";
+  static final String SURGE = "modelrollout.io/kiosk-surge";
+
+  /** Mode Edge is off unless asked for (the chart's edge.enabled, MRO_EDGE_ENABLED). */
+  static final OperatorSettings EDGE =
+      new OperatorSettings("http://prometheus.invalid:9090", Duration.ofSeconds(2), 8, true);
+
   Scenario scenario;
   KubernetesClient client;
   String ns;
@@ -46,7 +55,7 @@ class EdgeModeIT {
 
   @BeforeEach
   void setUp() {
-    scenario = Scenario.start("edge", new ScriptedMetrics());
+    scenario = Scenario.start("edge", EDGE, new ScriptedMetrics());
     client = scenario.client;
     ns = scenario.ns;
     daemons = new FakeDaemonSetController(client, ns);
@@ -205,10 +214,79 @@ class EdgeModeIT {
     assertThat(labels()).containsOnlyKeys(nodes.get(4)).containsEntry(nodes.get(4), "hand-made");
   }
 
+  /**
+   * The real path of a deletion: {@link io.modelrollout.operator.controller.OperatorRunner}'s
+   * start-up sweep for a ModelDeployment deleted while no operator ran, and its deletion informer
+   * for one deleted while it runs, in the middle of a rollout (surge labels set). Only the labels
+   * the operator set go.
+   */
+  @Test
+  void theOperatorRemovesItsNodeLabelsWhenTheModelDeploymentIsDeleted() {
+    String r1 =
+        scenario
+            .awaitMd("kiosk", m -> m.getStatus().phase == Phase.Healthy)
+            .getStatus()
+            .stable
+            .revision;
+    assertThat(on(r1)).hasSize(5);
+
+    // deleted while no operator runs: the labels stay until one starts
+    scenario.stopOperator();
+    client.resources(ModelDeployment.class).inNamespace(ns).withName("kiosk").delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> scenario.md("kiosk") == null);
+    assertThat(on(r1)).as("nobody has removed them yet").hasSize(5);
+    // the garbage collector's part (no controller manager here)
+    client.apps().daemonSets().inNamespace(ns).delete();
+
+    try (StartedRunner runner = StartedRunner.start(ns, EDGE, new ScriptedMetrics())) {
+      assertThat(labels())
+          .as("the start-up sweep removed the deleted one's labels, not someone else's")
+          .containsExactly(Map.entry(nodes.get(4), "hand-made"));
+      assertOthersLabelsKept();
+
+      // deleted while the operator runs, with nodes half-way to version 2 (surge labels)
+      ModelDeployment md = edge();
+      md.getSpec().edge.maxSurge = 1;
+      client.resource(md).create();
+      scenario.awaitMd("kiosk", m -> m.getStatus().phase == Phase.Healthy && on(r1).size() == 5);
+      nodes.forEach(daemons::hold); // version 2's pods never become ready
+      scenario.patch("kiosk", "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
+      String r2 = RevisionHash.of(scenario.md("kiosk").getSpec());
+      await().atMost(Duration.ofSeconds(30)).until(() -> labels(SURGE).size() == 2);
+      assertThat(labels(SURGE).values()).containsOnly(r2);
+      assertThat(on(r1)).as("surging: the old pods stay").hasSize(5);
+
+      client.resources(ModelDeployment.class).inNamespace(ns).withName("kiosk").delete();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> labels(SURGE).isEmpty() && labels().size() == 1);
+      assertThat(labels()).containsExactly(Map.entry(nodes.get(4), "hand-made"));
+      assertOthersLabelsKept();
+      for (String n : nodes) {
+        assertThat(client.nodes().withName(n).get().getMetadata().getManagedFields())
+            .as("node %s", n)
+            .noneSatisfy(f -> assertThat(f.getManager()).isEqualTo("mro-edge/" + ns + "/kiosk"));
+      }
+    }
+  }
+
+  private void assertOthersLabelsKept() {
+    for (int i = 0; i < nodes.size(); i++) {
+      Map<String, String> l = client.nodes().withName(nodes.get(i)).get().getMetadata().getLabels();
+      assertThat(l)
+          .containsEntry("fleet", ns)
+          .containsEntry("hw", new String[] {"a", "b", "c"}[i % 3]);
+    }
+  }
+
   private Map<String, String> labels() {
+    return labels(KEY);
+  }
+
+  private Map<String, String> labels(String key) {
     Map<String, String> out = new java.util.TreeMap<>();
     for (String n : nodes) {
-      String v = client.nodes().withName(n).get().getMetadata().getLabels().get(KEY);
+      String v = client.nodes().withName(n).get().getMetadata().getLabels().get(key);
       if (v != null) out.put(n, v);
     }
     return out;

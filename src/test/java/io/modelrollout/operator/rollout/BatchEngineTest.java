@@ -3,6 +3,9 @@ package io.modelrollout.operator.rollout;
 import static io.modelrollout.operator.rollout.BatchWorld.revisionOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelrollout.operator.analysis.Measurement;
+import io.modelrollout.operator.analysis.MetricProvider;
+import io.modelrollout.operator.analysis.QueryTarget;
 import io.modelrollout.operator.api.BatchSpec;
 import io.modelrollout.operator.api.BatchStatus;
 import io.modelrollout.operator.api.BatchStatus.Outcome;
@@ -18,8 +21,13 @@ import io.modelrollout.operator.status.EventSpec;
 import io.modelrollout.operator.status.StatusEvents;
 import io.modelrollout.operator.support.Json;
 import io.modelrollout.operator.testing.Fixtures;
+import io.modelrollout.operator.testing.ScriptedMetrics;
+import io.modelrollout.operator.testing.StrategyFixtures;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -251,6 +259,107 @@ class BatchEngineTest {
     assertThat(v.input).isEqualTo("s3://data/day-1");
     assertThat(v.baselineOutput).isEqualTo(run.output);
     assertThat(w.validationJob().input).isEqualTo("s3://data/day-1");
+  }
+
+  /** A shadow batch of version 2 on the input of version 1's last good run; returns that run. */
+  private BatchWorld.SimJob shadowOfTheLastRun(RolloutPolicySpec p, MetricProvider metrics) {
+    w.policy = p;
+    w.provider = metrics;
+    w.spec.validation = new BatchSpec.Validation();
+    w.spec.validation.shadow = true;
+    BatchWorld.SimJob run = w.startRun();
+    w.advance(Duration.ofHours(1));
+    w.finish(run, true);
+    w.step();
+    w.version = "2.0.0";
+    w.step();
+    BatchWorld.SimJob job = w.validationJob();
+    assertThat(job.input).as("the same input as run %s", run.name).isEqualTo(run.input);
+    w.advance(Duration.ofMinutes(20));
+    w.finish(job, true);
+    return run;
+  }
+
+  @Test
+  void aShadowBatchWithARelativeGateQueriesBothVersionsAndABadValueRollsBack() {
+    RolloutPolicySpec p = Fixtures.canarySpec(1, CanaryStep.analysis("accuracy-vs-stable"));
+    GateSpec g =
+        Fixtures.gate("accuracy-vs-stable", "batch_accuracy{version=\"{{version}}\"}", 1.0);
+    g.max = null;
+    g.compareTo = GateSpec.Baseline.Stable;
+    g.maxDecrease = 0.02;
+    g.count = 1;
+    p.gates.add(g);
+    ScriptedMetrics metrics =
+        new ScriptedMetrics().answer("version=\"1.0.0\"", 0.93).answer("version=\"2.0.0\"", 0.85);
+    shadowOfTheLastRun(p, metrics);
+    ModelDeploymentStatus st = w.settle().decision().status();
+    assertThat(metrics.queries())
+        .as("the version validated and the one in service")
+        .contains("batch_accuracy{version=\"2.0.0\"}", "batch_accuracy{version=\"1.0.0\"}");
+    assertThat(st.phase).isEqualTo(Phase.RolledBack);
+    assertThat(st.failedRevision).isEqualTo(V2);
+    assertThat(st.history.get(0).reason).contains("gate accuracy-vs-stable failed: value 0.85");
+    assertThat(w.cron.revision).as("the CronJob is untouched").isEqualTo(V1);
+    assertThat(w.cron.suspended).isFalse();
+    assertThat(w.cronRevisions).isEmpty();
+    assertThat(w.events).extracting(EventSpec::reason).contains("GateFailed", "RolledBack");
+  }
+
+  @Test
+  void aShadowBatchComparisonGateComparesPredictionsWithTheLastRunsAndSwitches() {
+    GateSpec g = StrategyFixtures.psiGate("prediction-drift", 0.1);
+    g.comparison.window = "26h"; // reaches back to the run that is the baseline
+    g.count = 1;
+    RolloutPolicySpec p = Fixtures.canarySpec(1, CanaryStep.analysis("prediction-drift"));
+    p.gates.add(g);
+    Predictions metrics = new Predictions();
+    metrics.cumulative.put("1.0.0", new double[] {100, 400, 800, 950, 1000});
+    metrics.cumulative.put("2.0.0", new double[] {110, 420, 790, 950, 1000});
+    shadowOfTheLastRun(p, metrics);
+    ModelDeploymentStatus st = w.settle().decision().status();
+    assertThat(metrics.queries)
+        .contains(
+            "sum by (le) (increase(model_prediction_score_bucket{model=\"fraud-detector\","
+                + "version=\"2.0.0\"}[26h]))",
+            "sum by (le) (increase(model_prediction_score_bucket{model=\"fraud-detector\","
+                + "version=\"1.0.0\"}[26h]))");
+    assertThat(st.stable.version).isEqualTo("2.0.0");
+    assertThat(w.cron.revision).isEqualTo(V2);
+    assertThat(w.events)
+        .filteredOn(e -> e.reason().equals("GatePassed"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.message())
+                    .startsWith("gate prediction-drift passed: value 0.0")
+                    .endsWith("threshold PSI <= 0.1"));
+  }
+
+  /** Prediction histograms by version, cumulative per le bound, as Prometheus returns them. */
+  static final class Predictions implements MetricProvider {
+    static final List<String> BOUNDS = List.of("0.25", "0.5", "0.75", "1", "+Inf");
+    final Map<String, double[]> cumulative = new HashMap<>();
+    final List<String> queries = new ArrayList<>();
+
+    @Override
+    public Measurement query(QueryTarget target, String query) {
+      queries.add(query);
+      return new Measurement.NoData(query, "no series");
+    }
+
+    @Override
+    public Labeled queryByLabel(QueryTarget target, String query, String label) {
+      queries.add(query);
+      for (Map.Entry<String, double[]> e : cumulative.entrySet()) {
+        if (query.contains("version=\"" + e.getKey() + "\"")) {
+          Map<String, Double> v = new HashMap<>();
+          for (int i = 0; i < BOUNDS.size(); i++) v.put(BOUNDS.get(i), e.getValue()[i]);
+          return Labeled.of(v);
+        }
+      }
+      return Labeled.failed(new Measurement.NoData(query, "no series"));
+    }
   }
 
   @Test

@@ -3,12 +3,16 @@ package io.modelrollout.operator.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelrollout.operator.analysis.GateRunner;
 import io.modelrollout.operator.analysis.Measurement;
+import io.modelrollout.operator.analysis.MetricProvider;
+import io.modelrollout.operator.analysis.QueryTarget;
 import io.modelrollout.operator.api.BatchSpec;
 import io.modelrollout.operator.api.BatchStatus.Outcome;
 import io.modelrollout.operator.api.DeploymentMode;
 import io.modelrollout.operator.api.GateSpec;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
+import io.modelrollout.operator.api.RevisionStatus;
 import io.modelrollout.operator.api.RolloutPolicySpec;
 import io.modelrollout.operator.status.EventSpec;
 import io.modelrollout.operator.status.ModeStatus;
@@ -46,6 +50,14 @@ final class BatchWorld {
   final List<EventSpec> events = new ArrayList<>();
   final Map<String, Double> gateValues = new HashMap<>();
   final List<String> measured = new ArrayList<>();
+
+  /**
+   * When set, due gates are measured as the operator measures them: {@link GateRunner} fills the
+   * queries for the version being validated and for the version in service, and asks this provider
+   * (instead of {@link #gateValues}).
+   */
+  MetricProvider provider;
+
   int resourceVersion = 1;
 
   /** The CronJob, or null. */
@@ -149,6 +161,10 @@ final class BatchWorld {
     Map<String, Measurement> m = new HashMap<>();
     for (GateSpec g : engine.gatesDue(snapshot(Map.of()), before)) {
       measured.add(g.name);
+      if (provider != null) {
+        m.put(g.name, throughRunner(g));
+        continue;
+      }
       Double v = gateValues.get(g.name);
       m.put(
           g.name,
@@ -179,6 +195,31 @@ final class BatchWorld {
     resourceVersion++;
     last = new ModeDecision(d.decision().withStatus(st), intent);
     return last;
+  }
+
+  /** What GateMeasurer does: the new version is the canary side, the one in service stable. */
+  private Measurement throughRunner(GateSpec g) {
+    ModelDeploymentStatus st = status();
+    GateRunner.Variables vars =
+        new GateRunner.Variables(variables(st.canary, "canary"), variables(st.stable, "stable"));
+    return new GateRunner(provider)
+        .measureOne(g, vars, x -> QueryTarget.plain("http://prometheus", Duration.ofSeconds(1)));
+  }
+
+  private static Map<String, String> variables(RevisionStatus r, String variant) {
+    return Map.of(
+        "name",
+        "fraud",
+        "namespace",
+        "ns",
+        "model",
+        "fraud-detector",
+        "version",
+        r.version,
+        "revision",
+        r.revision,
+        "variant",
+        variant);
   }
 
   private void apply(ModeIntent.Batch intent, BatchObserved before) {

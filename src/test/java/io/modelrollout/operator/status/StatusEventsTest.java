@@ -39,6 +39,39 @@ class StatusEventsTest {
   }
 
   @Test
+  void theAutoscalerMovingToAnotherDeploymentIsToldOnce() {
+    ModelDeploymentStatus a = base();
+    a.autoscaling = autoscaling("ranker-r1");
+    ModelDeploymentStatus b = base();
+    b.autoscaling = autoscaling("ranker-r2");
+    assertThat(StatusEvents.between(a, b))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reasons.AUTOSCALER_RETARGETED);
+              assertThat(e.warning()).isFalse();
+              assertThat(e.message())
+                  .isEqualTo(
+                      "HorizontalPodAutoscaler ranker now scales Deployment ranker-r2 (was"
+                          + " ranker-r1)");
+            });
+    assertThat(StatusEvents.between(b, b)).as("a retried reconcile emits nothing").isEmpty();
+    ModelDeploymentStatus scaled = base();
+    scaled.autoscaling = autoscaling("ranker-r2");
+    scaled.autoscaling.currentReplicas = 10;
+    assertThat(StatusEvents.between(b, scaled)).as("the same target, another size").isEmpty();
+    assertThat(StatusEvents.between(base(), b)).as("created, not moved").isEmpty();
+    assertThat(StatusEvents.between(b, base())).as("removed, not moved").isEmpty();
+  }
+
+  static io.modelrollout.operator.api.AutoscalingStatus autoscaling(String target) {
+    var s = new io.modelrollout.operator.api.AutoscalingStatus();
+    s.hpa = "ranker";
+    s.target = target;
+    return s;
+  }
+
+  @Test
   void gateVerdictsAndRollbacksAreWarningsWithTheirValues() {
     ModelDeploymentStatus a = base();
     a.canary = new RevisionStatus("2.0.0", "r2", 1, 1);

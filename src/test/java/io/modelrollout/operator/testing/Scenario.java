@@ -20,6 +20,7 @@ public final class Scenario implements AutoCloseable {
   public final String ns;
   public final FakeDeploymentController pods;
   public final OperatorHarness operator;
+  private boolean operatorStopped;
 
   private Scenario(String prefix, OperatorSettings settings, MetricProvider provider) {
     client = TestCluster.client();
@@ -62,9 +63,17 @@ public final class Scenario implements AutoCloseable {
         .toList();
   }
 
+  /** Stops the operator before the scenario ends (close() then leaves it). */
+  public void stopOperator() {
+    if (!operatorStopped) {
+      operatorStopped = true;
+      operator.close();
+    }
+  }
+
   @Override
   public void close() {
-    operator.close();
+    stopOperator();
     pods.close();
     client.close();
   }
