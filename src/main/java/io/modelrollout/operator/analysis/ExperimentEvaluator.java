@@ -81,7 +81,7 @@ public final class ExperimentEvaluator {
               ex.sampleRatio.control,
               ex.sampleRatio.treatment,
               Thresholds.fmt(share),
-              Thresholds.fmt(srm.pValue()),
+              fmtP(srm.pValue()),
               Thresholds.fmt(SampleRatio.THRESHOLD));
       return ex;
     }
@@ -221,10 +221,17 @@ public final class ExperimentEvaluator {
             ? Math.abs(metric.minimumDetectableEffect)
             : Math.abs(cv) * 0.1;
     MixtureSprt.Result seq = MixtureSprt.look(estimate, variance, tau, alpha, prevP);
+    boolean informative = seq.defined();
+    if (!informative) {
+      // no trials, or no variance yet (0/2 vs 1/1): this look adds no evidence and takes none
+      // away; the always-valid p-value so far holds, as when there is no data at all
+      seq = new MixtureSprt.Result(estimate, variance, Double.NaN, prevP, none);
+    }
     r.control = new ExperimentStatus.Variant(Math.round(c.n()), finite(cv));
     r.treatment = new ExperimentStatus.Variant(Math.round(t.n()), finite(tv));
     r.difference.estimate = finite(estimate);
-    r.difference.sequentialPValue = finite(seq.pValue());
+    r.difference.sequentialPValue =
+        informative ? finite(seq.pValue()) : prevP < 1 ? finite(prevP) : null;
     if (seq.interval().defined()) {
       r.difference.low = seq.interval().low();
       r.difference.high = seq.interval().high();
@@ -294,9 +301,8 @@ public final class ExperimentEvaluator {
     ExperimentStatus.Difference d = l.result().difference;
     String p =
         d.pValue != null
-            ? "p " + Thresholds.fmt(d.pValue)
-            : "always-valid p "
-                + (d.sequentialPValue == null ? "n/a" : Thresholds.fmt(d.sequentialPValue));
+            ? "p " + fmtP(d.pValue)
+            : "always-valid p " + (d.sequentialPValue == null ? "n/a" : fmtP(d.sequentialPValue));
     String ci =
         d.low == null
             ? ""
@@ -319,6 +325,14 @@ public final class ExperimentEvaluator {
         + p
         + ": "
         + verdict;
+  }
+
+  /** A p-value in words: 0.0123, or 2.96e-50 rather than fifty zeros. */
+  static String fmtP(double p) {
+    if (p > 0 && p < 1e-4) {
+      return String.format(java.util.Locale.ROOT, "%.3g", p).replaceFirst("\\.?0+e", "e");
+    }
+    return Thresholds.fmt(p);
   }
 
   private static Double finite(double v) {

@@ -64,6 +64,18 @@ public final class GateEvaluator {
     return s;
   }
 
+  /**
+   * Whether a comparison gate's last measurement counted neither way because the new revision had
+   * fewer than {@code minSamples} predictions (and it has not passed before).
+   */
+  public static boolean waitingForSamples(GateStatus s, int minSamples) {
+    return s != null
+        && s.verdict == Verdict.Pending
+        && s.comparison != null
+        && s.comparison.canarySamples != null
+        && s.comparison.canarySamples < minSamples;
+  }
+
   /** A fresh status for a gate that has not been measured at this stage. */
   public static GateStatus pending(GateSpec gate) {
     GateStatus s = new GateStatus();

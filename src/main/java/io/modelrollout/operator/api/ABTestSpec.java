@@ -184,7 +184,8 @@ public class ABTestSpec {
     public String sumOfSquares;
 
     @JsonPropertyDescription(
-        "Estimate the variance from <metric>_bucket (bucket midpoints; approximate).")
+        "Estimate the variance from <metric>_bucket (each bucket spread evenly over its bounds;"
+            + " approximate); the mean stays <metric>_sum / <metric>_count.")
     public Boolean histogram;
   }
 

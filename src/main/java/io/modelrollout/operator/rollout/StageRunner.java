@@ -3,6 +3,7 @@ package io.modelrollout.operator.rollout;
 import io.modelrollout.operator.analysis.GateEvaluator;
 import io.modelrollout.operator.analysis.GateSchedule;
 import io.modelrollout.operator.analysis.Measurement;
+import io.modelrollout.operator.api.Durations;
 import io.modelrollout.operator.api.GateSpec;
 import io.modelrollout.operator.api.GateStatus;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
@@ -149,10 +150,53 @@ final class StageRunner {
       return new Done();
     }
     Instant next = g.next();
+    if (end != null && a.minSamples() > 0) {
+      // a shadow short of predictions ends: at duration + progressDeadline it is inconclusive
+      List<GateStatus> starved =
+          st.gates.stream()
+              .filter(x -> GateEvaluator.waitingForSamples(x, a.minSamples()))
+              .toList();
+      Instant deadline = end.plus(progressDeadline);
+      if (!starved.isEmpty() && !now.isBefore(deadline)) {
+        return tooFewSamples(starved, a);
+      }
+      if (!starved.isEmpty() && (next == null || deadline.isBefore(next))) {
+        next = deadline;
+      }
+    }
     if (end != null && now.isBefore(end) && (next == null || end.isBefore(next))) {
       next = end;
     }
     return new Wait(next);
+  }
+
+  /**
+   * Fails the gates that never saw {@code minSamples} predictions of the new revision by the end of
+   * the shadow's duration plus the progress deadline: the comparison cannot be made, so the shadow
+   * is inconclusive and rolled back rather than mirroring for ever.
+   */
+  private Result tooFewSamples(List<GateStatus> starved, Stage.Analysis a) {
+    String after =
+        "the shadow's duration "
+            + Durations.format(a.minDuration())
+            + " and progressDeadline "
+            + Durations.format(progressDeadline);
+    List<String> parts = new ArrayList<>();
+    for (GateStatus gs : starved) {
+      long samples = gs.comparison.canarySamples;
+      String why = "too few samples: " + samples + " of " + a.minSamples() + " predictions";
+      gs.verdict = Verdict.Fail;
+      gs.value = null;
+      gs.message = why + " of the new revision after " + after;
+      parts.add("gate " + gs.name + " had " + why);
+    }
+    return new Fail(
+        Reasons.GATE_INCONCLUSIVE,
+        "shadow inconclusive: "
+            + String.join("; ", parts)
+            + " of the new revision after "
+            + after
+            + "; mirror more requests (mirrorPercent, match) or lower minSamples");
   }
 
   private Gates gateSummary(ModelDeploymentStatus st, Stage.Experiment e, Instant started) {

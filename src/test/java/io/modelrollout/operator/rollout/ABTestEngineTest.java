@@ -4,13 +4,22 @@ import static io.modelrollout.operator.rollout.World.revisionOf;
 import static io.modelrollout.operator.testing.StrategyFixtures.rate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.modelrollout.operator.api.ABTestSpec;
+import io.modelrollout.operator.api.CanaryStep;
 import io.modelrollout.operator.api.Condition;
 import io.modelrollout.operator.api.ExperimentStatus;
 import io.modelrollout.operator.api.ExperimentStatus.Decision;
 import io.modelrollout.operator.api.HistoryEntry.Outcome;
+import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.api.Phase;
+import io.modelrollout.operator.api.TrafficProvider;
+import io.modelrollout.operator.api.TrafficSpec;
+import io.modelrollout.operator.routing.RouteIntent;
+import io.modelrollout.operator.routing.gatewayapi.HttpRoutes;
 import io.modelrollout.operator.status.Conditions;
 import io.modelrollout.operator.status.EventSpec;
 import io.modelrollout.operator.status.StatusEvents;
@@ -20,6 +29,7 @@ import io.modelrollout.operator.testing.StrategyFixtures;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The A/B test strategy through the simulated world, capacity checked at every reconcile. */
@@ -29,10 +39,14 @@ class ABTestEngineTest {
   static final String KEY = "ab/conversion";
   World w;
 
+  /** The header or cookie pins of the test, set before {@link #start}. */
+  List<CanaryStep.RouteMatch> pins;
+
   private void start(ABTestSpec.OnWin onWin, ABTestSpec.OnNoWin onNoWin) {
     var p = StrategyFixtures.abTest("5s", "20s", 1000);
     p.abTest.onWin = onWin;
     p.abTest.onNoWin = onNoWin;
+    p.abTest.match = pins;
     p.gates.add(Fixtures.gate("errors", "errors{version=\"{{version}}\"}", 0.01));
     p.gates.get(0).count = 1;
     p.abTest.guardrails = List.of("errors");
@@ -142,12 +156,91 @@ class ABTestEngineTest {
     assertThat(st.experiment.sampleRatio.pValue).isLessThan(0.001);
     assertThat(st.phase).isEqualTo(Phase.RolledBack);
     assertThat(st.history.get(0).reason).startsWith("A/B test invalid: sample ratio mismatch");
+    assertThat(Conditions.find(st.conditions, Condition.DEGRADED).message)
+        .isEqualTo(
+            "version 2.0.0 rolled back: A/B test invalid: sample ratio mismatch: control 10000 and"
+                + " treatment 8000 trials for an expected treatment share of 0.5 (chi-square p ="
+                + " 2.96e-50 < 0.001); the assignment is broken, no winner is picked; version"
+                + " 1.0.0 keeps serving");
     assertThat(StatusEvents.between(null, st))
         .anySatisfy(
             e -> {
               assertThat(e.reason()).isEqualTo("SampleRatioMismatch");
               assertThat(e.warning()).isTrue();
             });
+  }
+
+  @Test
+  void cookieAndHeaderPinsSendTheirUsersToTheTreatmentForTheWholeTestAndEndWithIt() {
+    CanaryStep.RouteMatch cookie = new CanaryStep.RouteMatch();
+    cookie.cookie = new CanaryStep.NameValue();
+    cookie.cookie.name = "ab-variant";
+    cookie.cookie.value = "treatment";
+    CanaryStep.RouteMatch header = new CanaryStep.RouteMatch();
+    header.header = new CanaryStep.NameValue();
+    header.header.name = "x-variant";
+    header.header.value = "b";
+    pins = List.of(cookie, header);
+    start(ABTestSpec.OnWin.Promote, ABTestSpec.OnNoWin.KeepControl);
+    List<RouteMatchSpec> expected =
+        List.of(
+            new RouteMatchSpec("ab-variant", "treatment", true),
+            new RouteMatchSpec("x-variant", "b", false));
+    RolloutDecision d = w.last;
+    assertThat(d.split().matches()).isEqualTo(expected);
+    assertThat(d.canaryWeight()).isEqualTo(50);
+    assertThat(RolloutPlan.of(w.policy).stages())
+        .extracting(Stage::describe)
+        .containsExactly(
+            "setWeight 50",
+            "setHeaderRoute cookie ab-variant=treatment or header x-variant=b",
+            "A/B test conversion at 50%",
+            "promote");
+
+    // the route the Gateway API router writes for this split: the weighted rule, and a rule of
+    // its own that sends the pinned users to the treatment whatever the weight
+    ModelDeployment md = Fixtures.model("ns", "m", "2.0.0", 4);
+    md.getMetadata().setUid("u");
+    md.getSpec().traffic = new TrafficSpec();
+    md.getSpec().traffic.provider = TrafficProvider.GatewayAPI;
+    md.getSpec().traffic.gatewayAPI = new TrafficSpec.GatewayApi();
+    TrafficSpec.ParentRef parent = new TrafficSpec.ParentRef();
+    parent.name = "gw";
+    md.getSpec().traffic.gatewayAPI.parentRefs = List.of(parent);
+    HTTPRoute route =
+        HttpRoutes.desired(md, new RouteIntent("m-stable", "m-canary", 80, d.split(), 4, 2), null);
+    HTTPRouteRule pinned =
+        route.getSpec().getRules().stream()
+            .filter(r -> "modelrollout-canary-match".equals(r.getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(pinned.getBackendRefs())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.getName()).isEqualTo("m-canary");
+            });
+    assertThat(pinned.getMatches()).hasSize(2);
+    HTTPHeaderMatch cookieMatch = pinned.getMatches().get(0).getHeaders().get(0);
+    assertThat(cookieMatch.getName()).isEqualTo("Cookie");
+    assertThat(cookieMatch.getType()).isEqualTo("RegularExpression");
+    Pattern re = Pattern.compile(cookieMatch.getValue());
+    assertThat(re.matcher("session=1; ab-variant=treatment").matches()).isTrue();
+    assertThat(re.matcher("ab-variant=control").matches()).isFalse();
+    HTTPHeaderMatch headerMatch = pinned.getMatches().get(1).getHeaders().get(0);
+    assertThat(headerMatch.getName()).isEqualTo("x-variant");
+    assertThat(headerMatch.getValue()).isEqualTo("b");
+
+    // the pins hold through every look, and go with the test
+    w.gateAnswers.put(KEY, rate(500, 50, 500, 52));
+    w.advance(Duration.ofSeconds(1));
+    d = w.step();
+    assertThat(d.status().experiment.decision).isEqualTo(Decision.Running);
+    assertThat(d.split().matches()).isEqualTo(expected);
+    d = run(8, 5000, 800, 5000, 500);
+    assertThat(d.status().experiment.decision).isEqualTo(Decision.ControlWins);
+    assertThat(d.split().matches()).as("control kept: nobody is pinned any more").isEmpty();
+    assertThat(d.split().stableOnly()).isTrue();
   }
 
   @Test

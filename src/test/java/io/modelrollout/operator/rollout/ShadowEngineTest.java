@@ -16,6 +16,7 @@ import io.modelrollout.operator.status.StatusEvents;
 import io.modelrollout.operator.support.Json;
 import io.modelrollout.operator.testing.StrategyFixtures;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +96,89 @@ class ShadowEngineTest {
         .as("measured through the whole duration, not only until count")
         .isGreaterThan(2);
     assertThat(d.split().mirrorPercent()).isZero();
+  }
+
+  @Test
+  void aShadowThatNeverSeesMinSamplesIsInconclusiveAfterDurationAndProgressDeadline() {
+    start(FollowUp.Direct);
+    toComparison();
+    Instant started = Instant.parse(w.status().stepStartedAt);
+    Instant deadline = started.plusSeconds(10 + 60); // duration + progressDeadline
+    // 40 predictions in every window: never the 100 the comparison needs
+    w.gateAnswers.put("prediction-drift", histogram(STABLE, bell(40, 4.5)));
+    RolloutDecision d = w.step();
+    while (w.clock.instant().isBefore(deadline)) {
+      assertThat(d.status().phase).isEqualTo(Phase.Progressing);
+      assertThat(d.status().gates.get(0).verdict).isEqualTo(Verdict.Pending);
+      assertThat(d.status().gates.get(0).message).startsWith("waiting for samples: ");
+      assertThat(d.split().mirrorPercent()).as("still mirroring").isEqualTo(50);
+      w.advance(Duration.ofSeconds(5));
+      d = w.step();
+    }
+    ModelDeploymentStatus st = d.status();
+    assertThat(st.phase).isEqualTo(Phase.RolledBack);
+    assertThat(st.history.get(0).outcome).isEqualTo(Outcome.RolledBack);
+    assertThat(st.history.get(0).reason)
+        .matches(
+            "shadow inconclusive: gate prediction-drift had too few samples: 3[0-9] of 100"
+                + " predictions of the new revision after the shadow's duration 10s and"
+                + " progressDeadline 1m; mirror more requests \\(mirrorPercent, match\\) or lower"
+                + " minSamples");
+    assertThat(Conditions.find(st.conditions, Condition.DEGRADED).message)
+        .contains("too few samples");
+    assertThat(st.gates.get(0).verdict).isEqualTo(Verdict.Fail);
+    assertThat(st.gates.get(0).message).startsWith("too few samples: ");
+    assertThat(StatusEvents.between(null, st))
+        .anySatisfy(
+            e -> {
+              assertThat(e.reason()).isEqualTo("GateFailed");
+              assertThat(e.message()).contains("too few samples");
+            });
+    assertThat(d.split().mirrorPercent()).as("mirror removed").isZero();
+    assertThat(d.split().stableOnly()).isTrue();
+    assertThat(st.failedRevision).as("not retried by itself").isEqualTo(V2);
+  }
+
+  @Test
+  void theSampleDeadlineIsAWakeUpEvenWhenTheGateIsMeasuredRarely() {
+    start(FollowUp.Direct);
+    w.policy.gates.get(0).interval = "5m";
+    w.gateAnswers.put("prediction-drift", histogram(STABLE, bell(40, 4.5)));
+    w.step();
+    w.podsReady();
+    assertThat(w.step().status().currentStep).startsWith("shadow analysis");
+    RolloutDecision d = w.step();
+    assertThat(d.status().gates.get(0).message).startsWith("waiting for samples: ");
+    w.advance(Duration.ofSeconds(10));
+    d = w.step();
+    assertThat(d.status().phase).as("duration over, samples short").isEqualTo(Phase.Progressing);
+    assertThat(d.requeueAfter())
+        .as("the next measurement is in 4m50s, the deadline in 1m")
+        .isEqualTo(Duration.ofSeconds(60));
+    w.advance(Duration.ofSeconds(60));
+    d = w.step();
+    assertThat(d.status().phase).isEqualTo(Phase.RolledBack);
+    assertThat(d.status().history.get(0).reason).contains("too few samples: 3");
+  }
+
+  @Test
+  void predictionsThatPickUpBeforeTheSampleDeadlineStillPass() {
+    start(FollowUp.Direct);
+    toComparison();
+    w.gateAnswers.put("prediction-drift", histogram(STABLE, bell(40, 4.5)));
+    w.advance(Duration.ofSeconds(30));
+    RolloutDecision d = w.step();
+    assertThat(d.status().phase).isEqualTo(Phase.Progressing);
+    // predictions pick up before the deadline: the comparison counts, and the shadow passes
+    w.gateAnswers.put("prediction-drift", histogram(STABLE, bell(500, 4.5)));
+    for (int i = 0; i < 5 && w.status().canary != null; i++) {
+      w.advance(Duration.ofSeconds(1));
+      d = w.step();
+      w.podsReady();
+    }
+    d = w.settle();
+    assertThat(d.status().stable.version).isEqualTo("2.0.0");
+    assertThat(d.status().history.get(0).outcome).isEqualTo(Outcome.Promoted);
   }
 
   @Test

@@ -38,11 +38,21 @@ public final class MixtureSprt {
    * One look at the data.
    *
    * @param previousP the always-valid p-value after the previous look (1 before the first)
+   * @return an undefined result (NaN p-value) when the estimate or the variance is not a finite
+   *     number or the variance is not positive: a variance of 0 comes from too few observations or
+   *     from rounding (bucket midpoints), not from a noiseless experiment, so it is no evidence;
+   *     the caller keeps {@code previousP}
    */
   public static Result look(
       double estimate, double variance, double tau, double alpha, double previousP) {
-    double prev = Double.isNaN(previousP) ? 1 : previousP;
-    if (Double.isNaN(estimate) || Double.isNaN(variance) || variance < 0 || !(tau > 0)) {
+    if (Double.isNaN(estimate)
+        || Double.isNaN(variance)
+        || Double.isInfinite(estimate)
+        || Double.isInfinite(variance)
+        || !(variance > 0)
+        || !(tau > 0)) {
+      // no variance is no measured noise, not certainty (bucket midpoints, 0/2 vs 1/1): this look
+      // says nothing, and the caller keeps the p-value so far
       return new Result(
           estimate,
           variance,
@@ -50,17 +60,8 @@ public final class MixtureSprt {
           Double.NaN,
           new TwoProportions.Interval(Double.NaN, Double.NaN));
     }
+    double prev = Double.isNaN(previousP) ? 1 : previousP;
     double t2 = tau * tau;
-    if (variance == 0) {
-      // no noise: any difference is certain, none is no evidence
-      double p = estimate == 0 ? prev : 0;
-      return new Result(
-          estimate,
-          0,
-          estimate == 0 ? 1 : Double.POSITIVE_INFINITY,
-          Math.min(prev, p),
-          new TwoProportions.Interval(estimate, estimate));
-    }
     double logLambda =
         0.5 * Math.log(variance / (variance + t2))
             + t2 * estimate * estimate / (2 * variance * (variance + t2));

@@ -5,6 +5,7 @@ import org.hipparchus.distribution.continuous.TDistribution;
 /**
  * Welch's unequal-variance t-test of two means from summaries (mean, sample variance, count), with
  * the Welch–Satterthwaite degrees of freedom and a confidence interval for treatment − control.
+ * With no variance on either side the test is undefined (NaN p-value), never certain.
  */
 public final class Welch {
   private Welch() {}
@@ -43,9 +44,9 @@ public final class Welch {
     double v2 = treatment.variance() / treatment.n();
     double diff = treatment.mean() - control.mean();
     double se2 = v1 + v2;
-    if (se2 == 0) {
-      double p = diff == 0 ? 1 : 0;
-      return new Result(diff, Double.NaN, Double.NaN, p, new TwoProportions.Interval(diff, diff));
+    if (!(se2 > 0)) {
+      // no spread on either side is too few or rounded observations, not certainty: undefined
+      return new Result(diff, Double.NaN, Double.NaN, Double.NaN, none);
     }
     double se = Math.sqrt(se2);
     double t = diff / se;
@@ -65,6 +66,7 @@ public final class Welch {
     return s.n() >= 2
         && !Double.isNaN(s.mean())
         && !Double.isNaN(s.variance())
+        && s.variance() >= 0
         && !Double.isInfinite(s.mean())
         && !Double.isInfinite(s.variance());
   }

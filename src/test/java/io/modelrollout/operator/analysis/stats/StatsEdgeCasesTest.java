@@ -121,6 +121,30 @@ class StatsEdgeCasesTest {
   }
 
   @Test
+  void noVarianceIsUndefinedNotCertain() {
+    // a difference with V = 0 (0/2 vs 1/1, or a variance clamped to 0) is no evidence
+    MixtureSprt.Result seq = MixtureSprt.look(1.0, 0, 0.05, 0.05, 1);
+    assertThat(seq.defined()).isFalse();
+    assertThat(seq.pValue()).isNaN();
+    assertThat(MixtureSprt.look(0.0, 0, 0.05, 0.05, 0.3).defined()).isFalse();
+    assertThat(MixtureSprt.look(0.01, -1e-9, 0.05, 0.05, 1).defined()).isFalse();
+    Welch.Result w =
+        Welch.test(new Welch.Summary(0.20, 0, 10), new Welch.Summary(0.21, 0, 10), 0.05);
+    assertThat(w.defined()).isFalse();
+    assertThat(w.pValue()).isNaN();
+    assertThat(w.difference()).isCloseTo(0.01, within(1e-12));
+    assertThat(
+            Welch.test(new Welch.Summary(0.2, 0, 10), new Welch.Summary(0.2, 0, 10), 0.05)
+                .defined())
+        .isFalse();
+    assertThat(
+            Welch.test(new Welch.Summary(0.2, -1, 10), new Welch.Summary(0.2, 2, 10), 0.05)
+                .defined())
+        .as("a negative variance")
+        .isFalse();
+  }
+
+  @Test
   void sumsGiveTheSampleVariance() {
     // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sample variance 32/7
     Welch.Summary s = Welch.Summary.fromSums(8, 40, 4 + 16 * 3 + 25 * 2 + 49 + 81);
