@@ -10,7 +10,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** Emits Kubernetes Events on a ModelDeployment; a failure to emit is logged, never fatal. */
+/**
+ * Emits Kubernetes Events on a ModelDeployment; a failure to emit is logged in one line, never
+ * fatal (at debug when the namespace is terminating, which is expected).
+ */
 public class EventRecorder {
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
   private static final int MAX_MESSAGE = 1024;
@@ -57,9 +60,16 @@ public class EventRecorder {
     try {
       client.v1().events().inNamespace(md.getMetadata().getNamespace()).resource(event).create();
     } catch (RuntimeException ex) {
-      LOG.warnf(
-          "could not emit event %s on %s: %s",
-          e.reason(), md.getMetadata().getName(), ex.getMessage());
+      String why = ObjectWriter.why(ex);
+      if (Failures.classify(ex) == Failures.Kind.GONE) { // expected while a namespace goes away
+        LOG.debugf(
+            "%s/%s: event %s not emitted, the namespace is terminating: %s",
+            md.getMetadata().getNamespace(), md.getMetadata().getName(), e.reason(), why);
+      } else {
+        LOG.warnf(
+            "could not emit event %s on %s/%s: %s",
+            e.reason(), md.getMetadata().getNamespace(), md.getMetadata().getName(), why);
+      }
     }
     if (e.warning()) {
       LOG.warnf(

@@ -2,34 +2,54 @@ package io.modelrollout.operator.controller;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.modelrollout.operator.api.Condition;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
+import io.modelrollout.operator.status.Conditions;
+import io.modelrollout.operator.status.EventSpec;
+import io.modelrollout.operator.status.Reasons;
 import io.modelrollout.operator.status.StatusAggregator;
 import io.modelrollout.operator.status.StatusCopy;
 import io.modelrollout.operator.telemetry.RolloutMetrics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * Turns a failed reconcile into what a user sees: a {@code Degraded} condition with reason {@code
- * ReconcileFailed} and the error, a Warning event when the error is new, a one-line log (a stack
- * trace only for the unexpected), and a retry with backoff. Expected outcomes (the namespace is
- * terminating, a conflict that a re-read resolves) are not errors.
+ * ReconcileFailed} and the error, a Warning event when the error is new (emitted directly when
+ * status cannot be written either, so the failure never reaches only the log), a one-line log (a
+ * stack trace only for the unexpected), and a retry with backoff. Expected outcomes (the namespace
+ * is terminating, a conflict that a re-read resolves) are not errors.
  */
 final class FailureHandler {
   private static final Logger LOG = Logger.getLogger(FailureHandler.class);
   private final Failures failures = new Failures();
   private final ReconcileFlow flow;
+  private final EventRecorder events;
   private final RolloutMetrics metrics;
 
-  FailureHandler(ReconcileFlow flow, RolloutMetrics metrics) {
+  /** The failure last told by an event alone, per ModelDeployment whose status is unwritable. */
+  private final Map<ResourceID, String> toldByEvent = new ConcurrentHashMap<>();
+
+  FailureHandler(ReconcileFlow flow, EventRecorder events, RolloutMetrics metrics) {
     this.flow = flow;
+    this.events = events;
     this.metrics = metrics;
   }
 
   void succeeded(ModelDeployment md) {
-    failures.succeeded(ResourceID.fromResource(md));
+    ResourceID id = ResourceID.fromResource(md);
+    failures.succeeded(id);
+    toldByEvent.remove(id);
+  }
+
+  /** Forgets a ModelDeployment that was deleted. */
+  void forget(ResourceID id) {
+    failures.succeeded(id);
+    toldByEvent.remove(id);
   }
 
   /** Handles a failure; returns when to try again, or null to wait for the next event. */
@@ -71,8 +91,37 @@ final class FailureHandler {
     try {
       flow.publish(md, st, ctx);
     } catch (RuntimeException again) {
-      LOG.warnf(
-          "%s: could not record the failure in status either: %s", who, ObjectWriter.why(again));
+      String why = ObjectWriter.why(again);
+      LOG.warnf("%s: could not record the failure in status either: %s", who, why);
+      tellByEvent(md, ctx, message, why);
     }
+  }
+
+  /**
+   * With status unwritable the events that follow a status write never come: emits the Warning
+   * directly, once per failure (again only when its message changes), unless status already tells
+   * it.
+   */
+  private void tellByEvent(
+      ModelDeployment md, Context<ModelDeployment> ctx, String message, String why) {
+    ResourceID id = ResourceID.fromResource(md);
+    Condition degraded =
+        md.getStatus() == null
+            ? null
+            : Conditions.find(md.getStatus().conditions, Condition.DEGRADED);
+    boolean inStatus =
+        degraded != null
+            && degraded.isTrue()
+            && Reasons.RECONCILE_FAILED.equals(degraded.reason)
+            && message.equals(degraded.message);
+    if (inStatus || message.equals(toldByEvent.put(id, message))) {
+      return;
+    }
+    events.emit(
+        ctx.getClient(),
+        md,
+        EventSpec.warning(
+            Reasons.RECONCILE_FAILED,
+            message + " (status could not be written either: " + why + ")"));
   }
 }

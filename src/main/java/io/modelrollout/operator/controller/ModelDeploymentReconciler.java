@@ -45,12 +45,13 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
 
   public ModelDeploymentReconciler(
       ReconcileFlow flow,
+      EventRecorder events,
       GateMeasurer gates,
       MeasurementEvents measured,
       MeasurementQueue queue,
       RolloutMetrics metrics) {
     this.flow = flow;
-    this.failures = new FailureHandler(flow, metrics);
+    this.failures = new FailureHandler(flow, events, metrics);
     this.gates = gates;
     this.measured = measured;
     this.queue = queue;
@@ -62,6 +63,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     var id = io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(md);
     gates.forget(id);
     flow.forget(id);
+    failures.forget(id);
     metrics.forget(md.getMetadata().getNamespace(), md.getMetadata().getName());
   }
 

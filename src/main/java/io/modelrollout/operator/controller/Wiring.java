@@ -61,15 +61,16 @@ public class Wiring {
     MeasurementEvents measured = new MeasurementEvents();
     MeasurementQueue queue = new MeasurementQueue(settings.queryConcurrency(), measured);
     GateMeasurer gates = new GateMeasurer(provider, metrics, new GateTargets(settings), queue);
+    EventRecorder events = new EventRecorder(clock);
     ReconcileFlow flow =
         new ReconcileFlow(
             new WorldReader(new ProviderDiscovery(clock)),
             settings,
             new RolloutEngine(clock),
             gates,
-            new EventRecorder(clock),
+            events,
             metrics,
             clock);
-    return new ModelDeploymentReconciler(flow, gates, measured, queue, metrics);
+    return new ModelDeploymentReconciler(flow, events, gates, measured, queue, metrics);
   }
 }

@@ -4,18 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.modelrollout.operator.api.CanaryStep;
 import io.modelrollout.operator.api.Condition;
 import io.modelrollout.operator.api.HistoryEntry.Outcome;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.Phase;
+import io.modelrollout.operator.controller.EventRecorder;
 import io.modelrollout.operator.status.Conditions;
+import io.modelrollout.operator.status.EventSpec;
 import io.modelrollout.operator.testing.Admission;
 import io.modelrollout.operator.testing.Fixtures;
 import io.modelrollout.operator.testing.LogCapture;
 import io.modelrollout.operator.testing.Scenario;
 import io.modelrollout.operator.testing.ScriptedMetrics;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,6 +113,104 @@ class FailureSurfacingIT {
     md = scenario.awaitMd("fraud", m -> m.getStatus().phase == Phase.Healthy);
     assertThat(Conditions.find(md.getStatus().conditions, Condition.DEGRADED).status)
         .isEqualTo("False");
+  }
+
+  @Test
+  void anUnwritableStatusIsOneWarningEventAndTheRunningVersionKeepsServing() {
+    client
+        .resource(
+            Fixtures.canaryPolicy(ns, "half", 1, CanaryStep.weight(50), CanaryStep.pause(null)))
+        .create();
+    client.resource(Fixtures.withPolicy(Fixtures.model(ns, "fraud", "1.0.0", 2), "half")).create();
+    // the probe that tells when the refusal is in force: a status write of its own
+    client
+        .resource(Fixtures.withPolicy(Fixtures.model(ns, "probe", "1.0.0", 0), "missing"))
+        .create();
+    ModelDeployment healthy = scenario.awaitMd("fraud", m -> m.getStatus().phase == Phase.Healthy);
+    scenario.awaitMd("probe", m -> m.getStatus().phase != null);
+    String v1 = healthy.getStatus().stable.revision;
+    try (Admission refusal =
+        Admission.refuse(
+            client,
+            ns,
+            "modelrollout.io",
+            "modeldeployments/status",
+            "UPDATE",
+            "false",
+            () -> statusRefused())) {
+      scenario.patch("fraud", "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !warnings("fraud", "ReconcileFailed").isEmpty());
+      // retried with backoff (1 s, 2 s, 4 s ...), the same failure is not told again
+      await()
+          .during(Duration.ofSeconds(6))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> warnings("fraud", "ReconcileFailed").size() == 1);
+      io.fabric8.kubernetes.api.model.Event e = warnings("fraud", "ReconcileFailed").get(0);
+      assertThat(e.getMessage())
+          .contains("refused by the test's admission policy")
+          .contains("status could not be written either");
+      assertThat(scenario.md("fraud").getStatus().phase)
+          .as("status as it was: nothing recorded it")
+          .isEqualTo(Phase.Healthy);
+      var stable = client.apps().deployments().inNamespace(ns).withName("fraud-" + v1).get();
+      assertThat(stable.getSpec().getReplicas()).isEqualTo(2);
+      assertThat(stable.getStatus().getReadyReplicas()).isEqualTo(2);
+      assertThat(
+              client
+                  .services()
+                  .inNamespace(ns)
+                  .withName("fraud-stable")
+                  .get()
+                  .getSpec()
+                  .getSelector())
+          .containsEntry("modelrollout.io/revision", v1);
+    }
+    ModelDeployment md =
+        scenario.awaitMd(
+            "fraud",
+            m -> m.getStatus().canary != null && "2.0.0".equals(m.getStatus().canary.version));
+    assertThat(md.getStatus().stable.revision).isEqualTo(v1);
+  }
+
+  @Test
+  void aModelDeploymentBeingDeletedGetsNoNewObjects() {
+    ModelDeployment held = Fixtures.model(ns, "fraud", "1.0.0", 2);
+    held.getMetadata().setFinalizers(List.of("test.modelrollout.io/hold"));
+    client.resource(held).create();
+    client.resource(Fixtures.model(ns, "other", "1.0.0", 1)).create();
+    scenario.awaitMd("fraud", m -> m.getStatus().phase == Phase.Healthy);
+    scenario.awaitMd("other", m -> m.getStatus().phase == Phase.Healthy);
+    try {
+      client.resources(ModelDeployment.class).inNamespace(ns).withName("fraud").delete();
+      await().until(() -> scenario.md("fraud").getMetadata().getDeletionTimestamp() != null);
+      client.services().inNamespace(ns).withName("fraud-canary").delete();
+      await().until(() -> client.services().inNamespace(ns).withName("fraud-canary").get() == null);
+      List<String> before = deployments("fraud");
+      scenario.patch("fraud", "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
+      scenario.patch("other", "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
+      // a barrier: the operator has acted on the edit made at the same time
+      await().atMost(Duration.ofSeconds(30)).until(() -> deployments("other").size() == 2);
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  deployments("fraud").equals(before)
+                      && client.services().inNamespace(ns).withName("fraud-canary").get() == null);
+      assertThat(scenario.md("fraud").getStatus().canary).isNull();
+    } finally {
+      client
+          .resources(ModelDeployment.class)
+          .inNamespace(ns)
+          .withName("fraud")
+          .edit(
+              m -> {
+                m.getMetadata().setFinalizers(List.of());
+                return m;
+              });
+    }
   }
 
   @Test
@@ -202,12 +306,46 @@ class FailureSurfacingIT {
     for (int i = 0; i < 3; i++) {
       scenario.patch("m" + i, "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
     }
+    // an event in a terminating namespace is refused: expected, so not a warning
+    new EventRecorder(Clock.systemUTC())
+        .emit(client, scenario.md("m0"), EventSpec.normal("Probe", "into a terminating namespace"));
+    assertThat(scenario.events("Probe")).as("refused by the API server").isEmpty();
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(5))
         .until(() -> logs.warnings().isEmpty());
     assertThat(logs.stackTraces()).isEmpty();
     assertThat(scenario.md("m0").getStatus().phase).isNotEqualTo(Phase.Degraded);
+  }
+
+  private List<io.fabric8.kubernetes.api.model.Event> warnings(String name, String reason) {
+    return scenario.events(reason).stream()
+        .filter(e -> "Warning".equals(e.getType()))
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  /** The names of the Deployments the operator runs for a ModelDeployment. */
+  private List<String> deployments(String name) {
+    return client.apps().deployments().inNamespace(ns).list().getItems().stream()
+        .map(d -> d.getMetadata().getName())
+        .filter(n -> n.startsWith(name + "-"))
+        .sorted()
+        .toList();
+  }
+
+  private boolean statusRefused() {
+    try {
+      client
+          .resources(ModelDeployment.class)
+          .inNamespace(ns)
+          .withName("probe")
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"message\":\"probe\"}}");
+      return false;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return e.getMessage().contains("refused by the test's admission policy");
+    }
   }
 
   private boolean probeRefused() {

@@ -1,7 +1,11 @@
 package io.modelrollout.operator.rollout;
 
+import static io.modelrollout.operator.testing.StrategyFixtures.bell;
+import static io.modelrollout.operator.testing.StrategyFixtures.histogram;
+import static io.modelrollout.operator.testing.StrategyFixtures.rate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelrollout.operator.api.ABTestSpec;
 import io.modelrollout.operator.api.BlueGreenSpec;
 import io.modelrollout.operator.api.CanaryStep;
 import io.modelrollout.operator.api.Condition;
@@ -9,9 +13,12 @@ import io.modelrollout.operator.api.HistoryEntry.Outcome;
 import io.modelrollout.operator.api.Phase;
 import io.modelrollout.operator.api.RolloutPolicySpec;
 import io.modelrollout.operator.api.RolloutStrategy;
+import io.modelrollout.operator.api.ShadowSpec.FollowUp;
 import io.modelrollout.operator.api.TrafficProvider;
+import io.modelrollout.operator.api.TrafficSpec;
 import io.modelrollout.operator.status.Conditions;
 import io.modelrollout.operator.testing.Fixtures;
+import io.modelrollout.operator.testing.StrategyFixtures;
 import io.modelrollout.operator.validation.SpecValidator;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Whole rollouts through a world whose pods are late, at every small replica count and surge, for
@@ -34,9 +42,10 @@ class CapacityWalkTest {
 
   static Stream<Arguments> smallCounts() {
     List<Arguments> out = new ArrayList<>();
-    for (String strategy : List.of("Canary", "BlueGreen", "None")) {
+    for (String strategy : List.of("Canary", "BlueGreen", "None", "Shadow", "ABTest")) {
       for (int n : new int[] {0, 1, 2}) {
-        for (int surge : new int[] {0, 1}) {
+        // an A/B test has no maxSurge of its own: its treatment always surges by one pod
+        for (int surge : strategy.equals("ABTest") ? new int[] {1} : new int[] {0, 1}) {
           out.add(Arguments.of(strategy, n, surge));
         }
       }
@@ -61,8 +70,27 @@ class CapacityWalkTest {
         p.blueGreen.scaleDownDelay = "2s";
         yield p;
       }
+      case "Shadow" -> { // the follow-up canary's maxSurge is the shadow's too
+        RolloutPolicySpec p = StrategyFixtures.shadow(50, "5s", FollowUp.Canary, 0.1);
+        p.shadow.then.canary.maxSurge = surge;
+        yield p;
+      }
+      case "ABTest" -> {
+        RolloutPolicySpec p = StrategyFixtures.abTest("5s", "20s", 1000);
+        p.abTest.onWin = ABTestSpec.OnWin.Promote;
+        yield p;
+      }
       default -> null;
     };
+  }
+
+  /** What the analysis of a strategy reads: a shadow like stable, a treatment that wins. */
+  static void answerGates(World w, String strategy) {
+    if (strategy.equals("Shadow")) {
+      w.gateAnswers.put("prediction-drift", histogram(bell(1000, 4.5), bell(500, 4.5)));
+    } else if (strategy.equals("ABTest")) {
+      w.gateAnswers.put("ab/conversion", rate(2000, 200, 2000, 320));
+    }
   }
 
   @ParameterizedTest(name = "{0}, replicas {1}, maxSurge {2}")
@@ -79,8 +107,19 @@ class CapacityWalkTest {
           .contains("each need a ready pod");
       return;
     }
+    if (strategy.equals("Shadow") && surge == 0) {
+      assertThat(problems)
+          .as("the shadow's pod runs beside all of stable's")
+          .anySatisfy(
+              p ->
+                  assertThat(p)
+                      .contains("shadow.replicas 1 exceeds the follow-up canary's maxSurge 0"));
+      return;
+    }
     assertThat(problems).isEmpty();
     World w = healthyAt1(policy, n);
+    w.checkSurge = !strategy.equals("None") && !strategy.equals("BlueGreen");
+    answerGates(w, strategy);
     w.version = "2.0.0";
     w.podsReadyAfter = Duration.ofSeconds(2);
     w.readyAfter.put(V2, Duration.ofSeconds(3)); // the new version's pods are later
@@ -94,6 +133,19 @@ class CapacityWalkTest {
       w.replicas = 2; // scaled up: the rollout runs
     }
     walkToPromotion(w);
+  }
+
+  @ParameterizedTest(name = "replicas {0}")
+  @ValueSource(ints = {1, 2, 4})
+  void anABTestTakesItsTreatmentPodsFromASurgeOfOne(int n) {
+    RolloutPolicySpec policy = policy("ABTest", 1);
+    assertThat(RolloutPlan.of(policy).surge()).as("hard-coded: abTest has no maxSurge").isOne();
+    World w = healthyAt1(policy, n);
+    w.version = "2.0.0";
+    RolloutDecision d = w.step();
+    assertThat(d.replicas())
+        .as("stable stays at full size beside the treatment's first pod")
+        .isEqualTo(java.util.Map.of(World.revisionOf("1.0.0"), n, V2, 1));
   }
 
   static Stream<Arguments> everySurge() {
@@ -215,9 +267,18 @@ class CapacityWalkTest {
 
   private static List<String> validate(RolloutPolicySpec policy, int n) {
     var spec = Fixtures.model("ml", "m", "1.0.0", n).getSpec();
+    if (policy != null && policy.strategy == RolloutStrategy.Shadow) {
+      spec.traffic = new TrafficSpec(); // mirroring needs a route
+      spec.traffic.provider = TrafficProvider.Istio;
+    }
     return SpecValidator.validate(
         spec,
         new SpecValidator.World(
-            "ml", policy, null, Set.of(TrafficProvider.ReplicaRatio), "http://p:9090", null));
+            "ml",
+            policy,
+            null,
+            Set.of(TrafficProvider.ReplicaRatio, TrafficProvider.Istio),
+            "http://p:9090",
+            null));
   }
 }

@@ -276,8 +276,9 @@ final class World {
   }
 
   /**
-   * The capacity rules after a decision was applied: each weighted side has its ready pods, and a
-   * scale-down never took ready pods below replicas - maxUnavailable.
+   * The capacity rules after a decision was applied: a side that takes traffic has a ready pod
+   * (always), each weighted side has the ready pods its weight needs (when the pods carry some
+   * weight), and a scale-down never took ready pods below replicas - maxUnavailable.
    */
   private void checkCapacity(
       RolloutSnapshot before, RolloutDecision d, Map<String, Integer> readyBefore) {
@@ -288,6 +289,19 @@ final class World {
     int stableReady = ready(stable);
     int canaryReady = canary == null ? 0 : ready(canary);
     String at = "at step '" + d.status().currentStep + "' (" + live + ")";
+    // whatever the pods can carry, no weight goes to a side without a ready pod
+    assertThat(weight > 0 && canaryReady == 0)
+        .as("%d%% to a canary without ready pods %s", weight, at)
+        .isFalse();
+    // a shadow never takes live traffic, even when stable has lost every pod (its answers are
+    // discarded): that outage is stable's, not the rollout's
+    boolean shadowing =
+        canary != null
+            && d.status().currentStepIndex != null
+            && RolloutPlan.of(policy).shadowing(d.status().currentStepIndex);
+    assertThat(canaryReady > 0 && weight < 100 && stableReady == 0 && !shadowing)
+        .as("%d%% to a stable without ready pods %s", 100 - weight, at)
+        .isFalse();
     boolean someWeightCarried = false;
     for (int x = 0; x <= 100; x++) {
       someWeightCarried |= canary != null && c.carries(x, stableReady, canaryReady);
