@@ -331,13 +331,8 @@ class RolloutsE2EIT extends E2EBase {
           .as("every file in examples/ is applied or in the skip list with its reason")
           .allMatch(f -> f.toString().endsWith(".yaml"));
       System.out.printf(
-          "[e2e] examples: %d applied, %d skipped (%s)%n",
-          files.size(),
-          all.size() - files.size(),
-          all.stream()
-              .filter(f -> notApplied(f) != null)
-              .map(f -> f + ": " + notApplied(f))
-              .toList());
+          "[e2e] examples: %d applied, %d skipped by the list%n",
+          files.size(), all.size() - files.size());
       List<Path> policies =
           files.stream().filter(f -> f.getFileName().toString().contains("policy")).toList();
       for (Path f : files) {
