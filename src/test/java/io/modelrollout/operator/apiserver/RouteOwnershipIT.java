@@ -104,6 +104,7 @@ class RouteOwnershipIT {
   void aForeignEditOfTheWeightsIsUndoneAtOnce() {
     client.resource(routed("fraud", TrafficProvider.GatewayAPI)).create();
     scenario.awaitMd("fraud", m -> m.getStatus().phase == Phase.Healthy);
+    long edited = System.nanoTime();
     client
         .resources(HTTPRoute.class)
         .inNamespace(ns)
@@ -124,8 +125,11 @@ class RouteOwnershipIT {
                           .build()));
               return r;
             });
+    // the issue asks for a second; 3 s leaves room for a busy 2-core machine, and is still far
+    // from the next resync (5 minutes) or a requeue
     await("undone from the route's watch, not at the next resync (5 minutes)")
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(50))
         .until(
             () ->
                 client
@@ -141,6 +145,9 @@ class RouteOwnershipIT {
                         x ->
                             x.getBackendRefs().size() == 1
                                 && x.getBackendRefs().get(0).getName().equals("fraud-stable")));
+    System.out.printf(
+        "[RouteOwnershipIT] a foreign weight edit undone after %d ms%n",
+        (System.nanoTime() - edited) / 1_000_000);
   }
 
   @Test

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.StandardHttpRequest;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Which failures are expected outcomes, which are surfaced, and how long to back off. */
 class FailuresTest {
@@ -48,6 +53,48 @@ class FailuresTest {
     assertThat(Failures.classify(api(403, "forbidden: cannot create services", null)))
         .isEqualTo(Failures.Kind.API);
     assertThat(Failures.classify(new NullPointerException())).isEqualTo(Failures.Kind.UNEXPECTED);
+  }
+
+  /** What a busy, failing or unreachable API server answers: never a crash, never a hot loop. */
+  static Stream<RuntimeException> transientApiErrors() {
+    var timeout = new SocketTimeoutException("timeout");
+    return Stream.of(
+        api(429, "Too many requests, please try again later.", null),
+        api(503, "the server is currently unable to handle the request", null),
+        api(504, "the server was unable to return a response in the time allotted", null),
+        // how the client reports a request that timed out: no HTTP status at all
+        new KubernetesClientException(
+            "PATCH ... timed out",
+            timeout,
+            0,
+            null,
+            new StandardHttpRequest.Builder()
+                .uri("https://127.0.0.1:6443/apis/apps/v1/namespaces/ml/deployments/fraud")
+                .build()),
+        new ApplyException("apply Service fraud", api(503, "unavailable", null)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("transientApiErrors")
+  void busyUnavailableAndTimedOutApiServersAreRetriedWithBackoff(RuntimeException e) {
+    assertThat(Failures.classify(e))
+        .as("retried with backoff and surfaced, neither dropped (GONE) nor re-read at once")
+        .isEqualTo(Failures.Kind.API);
+    Failures f = new Failures();
+    var id = new io.javaoperatorsdk.operator.processing.event.ResourceID("fraud", "ml");
+    Duration previous = Duration.ZERO;
+    Duration total = Duration.ZERO;
+    for (int i = 0; i < 5; i++) {
+      Duration next = Failures.backoff(f.failed(id));
+      assertThat(next)
+          .as("attempt %d waits longer than the one before", i + 1)
+          .isGreaterThan(previous);
+      previous = next;
+      total = total.plus(next);
+    }
+    assertThat(total)
+        .as("five failures in a row span seconds, not a hot loop")
+        .isGreaterThan(Duration.ofSeconds(20));
   }
 
   @Test

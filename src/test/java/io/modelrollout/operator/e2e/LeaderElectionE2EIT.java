@@ -24,29 +24,43 @@ import org.junit.jupiter.api.Test;
 class LeaderElectionE2EIT extends E2EBase {
   static final ObjectMapper JSON = new ObjectMapper();
 
+  /** JOSDK 5.2.1's defaults, which the operator keeps: lease 15 s, renewed every 2 s. */
+  static final Duration LEASE = Duration.ofSeconds(15);
+
+  /**
+   * The longest wait between two tries to renew or acquire the lease: fabric8's LeaderElector waits
+   * the retry period (2 s) plus a jitter of up to 1.2 times it.
+   */
+  static final Duration RETRY = Duration.ofMillis(2000 + 2400);
+
+  /** Polling the Lease, API latency, a busy 2-core machine. */
+  static final Duration MARGIN = Duration.ofSeconds(2);
+
   @Test
   void onlyTheLeaderWritesAndTheLeaseChangesHandsAsItShould() throws Exception {
-    long t0 = System.nanoTime();
-    Operators.account(cluster, "operator-a");
-    Operators.account(cluster, "operator-b");
-    Operators.account(cluster, "operator-c");
-    String ns = cluster.newNamespace("e2e-leader");
-    admin
-        .resource(
-            canaryPolicy(
-                ns,
-                "long",
-                CanaryStep.weight(20),
-                CanaryStep.pause("20s"),
-                CanaryStep.weight(50),
-                CanaryStep.pause("20s")))
-        .create();
-    admin.resource(routed(ns, "fraud", "long", 2)).create();
-    OperatorProcess a = operator("a", "operator-a");
-    OperatorProcess b = operator("b", "operator-b");
+    E2EReport.Scenario report =
+        E2EReport.start("leader election: SIGKILL, SIGTERM, a lost lease", () -> -1);
+    OperatorProcess a = null;
+    OperatorProcess b = null;
     OperatorProcess c = null;
-    long peak = 0;
-    try {
+    try (report) {
+      Operators.account(cluster, "operator-a");
+      Operators.account(cluster, "operator-b");
+      Operators.account(cluster, "operator-c");
+      String ns = cluster.newNamespace("e2e-leader");
+      admin
+          .resource(
+              canaryPolicy(
+                  ns,
+                  "long",
+                  CanaryStep.weight(20),
+                  CanaryStep.pause("20s"),
+                  CanaryStep.weight(50),
+                  CanaryStep.pause("20s")))
+          .create();
+      admin.resource(routed(ns, "fraud", "long", 2)).create();
+      a = operator("a", "operator-a");
+      b = operator("b", "operator-b");
       awaitMd(ns, "fraud", Duration.ofSeconds(60), m -> m.getStatus().phase == Phase.Healthy);
       String first = leader();
       OperatorProcess leader = first.startsWith("a-") ? a : b;
@@ -60,12 +74,23 @@ class LeaderElectionE2EIT extends E2EBase {
       assertThat(writers(ns)).as("only the leader writes").containsExactly(leaderAccount);
 
       // SIGKILL the leader mid-rollout: the follower takes over within the lease duration
-      peak = Math.max(peak, leader.peakRssMiB());
+      report.rss(leader.peakRssMiB());
       long killed = System.nanoTime();
       leader.kill();
-      await().atMost(Duration.ofSeconds(25)).until(() -> !leader().equals(first));
-      double takeover = (System.nanoTime() - killed) / 1e9;
-      System.out.printf("[e2e] takeover after SIGKILL of the leader: %.1f s%n", takeover);
+      // the lease was renewed at most RETRY before the kill and expires LEASE after that renewal;
+      // the follower sees it at its next try, at most RETRY later
+      Duration bound = LEASE.plus(RETRY).plus(MARGIN);
+      await()
+          .atMost(bound)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> !leader().equals(first));
+      Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+      System.out.printf(
+          "[e2e] takeover after SIGKILL of the leader: %.1f s (bound %d s)%n",
+          takeover.toMillis() / 1e3, bound.toSeconds());
+      assertThat(takeover)
+          .as("taken over only once the lease expired, never beside a live leader")
+          .isGreaterThan(LEASE.minus(RETRY).minus(MARGIN));
       awaitMd(
           ns,
           "fraud",
@@ -76,16 +101,27 @@ class LeaderElectionE2EIT extends E2EBase {
       // SIGTERM the new leader while another waits: the lease is released at once
       c = operator("c", "operator-c");
       String second = leader();
+      report.rss(follower.peakRssMiB());
       long terminated = System.nanoTime();
       int exit = follower.terminate(Duration.ofSeconds(15));
       double exitSeconds = (System.nanoTime() - terminated) / 1e9;
-      await().atMost(Duration.ofSeconds(10)).until(() -> leader().startsWith("c-"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> leader().startsWith("c-"));
       double handover = (System.nanoTime() - terminated) / 1e9;
       System.out.printf(
           "[e2e] SIGTERM: exit %d after %.1f s, handover after %.1f s%n",
           exit, exitSeconds, handover);
       assertThat(second).isNotEqualTo(first);
-      assertThat(handover).as("released, not expired (lease 15 s)").isLessThan(10);
+      assertThat(exit).as("a normal exit (0), or 143 for SIGTERM").isIn(0, 143);
+      assertThat(exitSeconds)
+          .as("the process ends at once, no hang in the JVM's shutdown")
+          .isLessThan(5);
+      // the README says about 3 s: c acquires at its next try (RETRY at most) after the release
+      assertThat(handover)
+          .as("released, not expired (lease %d s)", LEASE.toSeconds())
+          .isLessThan(6);
 
       // a leader whose lease is taken from it exits rather than write beside another
       admin
@@ -101,14 +137,16 @@ class LeaderElectionE2EIT extends E2EBase {
                       .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC))
                   + "\"}}");
       OperatorProcess last = c;
+      report.rss(c.peakRssMiB());
       await("the deposed leader exits").atMost(Duration.ofSeconds(30)).until(() -> !last.alive());
-      peak = Math.max(peak, c.peakRssMiB());
+      report.passed();
     } finally {
-      a.close();
-      b.close();
-      if (c != null) c.close();
+      for (OperatorProcess o : java.util.Arrays.asList(a, b, c)) {
+        if (o != null) {
+          o.close();
+        }
+      }
     }
-    E2EReport.scenario("leader election: SIGKILL, SIGTERM, a lost lease", t0, peak);
   }
 
   private static String leader() {

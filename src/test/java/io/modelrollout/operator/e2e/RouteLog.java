@@ -14,6 +14,7 @@ final class RouteLog implements AutoCloseable {
   record Entry(long atMillis, int canary) {}
 
   private final List<Entry> entries = new CopyOnWriteArrayList<>();
+  private final java.util.Set<String> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final SharedIndexInformer<HTTPRoute> informer;
 
   RouteLog(KubernetesClient client, String namespace, String name) {
@@ -40,6 +41,7 @@ final class RouteLog implements AutoCloseable {
   }
 
   private void record(HTTPRoute r) {
+    versions.add(r.getMetadata().getResourceVersion());
     int w = canary(r);
     if (entries.isEmpty() || entries.get(entries.size() - 1).canary() != w) {
       entries.add(new Entry(System.currentTimeMillis(), w));
@@ -64,6 +66,11 @@ final class RouteLog implements AutoCloseable {
     List<Integer> out = new ArrayList<>();
     entries.forEach(e -> out.add(e.canary()));
     return out;
+  }
+
+  /** How many versions of the route were seen: each a write that changed it. */
+  int versions() {
+    return versions.size();
   }
 
   @Override

@@ -67,158 +67,169 @@ class ShadowABTestE2EIT extends E2EBase {
 
   @Test
   void aShadowThatPredictsLikeStableWalksItsFollowUpCanary() throws Exception {
-    long t0 = System.nanoTime();
-    String ns = cluster.newNamespace("e2e-shadow");
-    String model = "shadow-ok";
-    predictions(model, "1.0.0", SCORES);
-    predictions(model, "2.0.0", SCORES);
-    errors(model, "1.0.0", 0.002);
-    errors(model, "2.0.0", 0.002);
-    create(ns, "shadow", shadowPolicy(ns, FollowUp.Canary), model, 3);
-    Set<String> shapes = ConcurrentHashMap.newKeySet();
-    Set<Integer> shadowPods = ConcurrentHashMap.newKeySet();
-    try (RouteLog log = new RouteLog(admin, ns, model);
-        var watch =
-            admin
-                .resources(HTTPRoute.class)
-                .inNamespace(ns)
-                .withName(model)
-                .inform(handler(r -> shapes.add(mirrorOf(r) + " canary " + RouteLog.canary(r))))) {
-      version(ns, model, "2.0.0");
-      awaitMd(
-          ns,
-          model,
-          Duration.ofSeconds(60),
-          m -> {
-            if (m.getStatus().canary != null && mirrorOf(route(ns, model)) != null) {
-              shadowPods.add(podIps(ns, m.getStatus().canary.revision).size());
-            }
-            return m.getStatus().canary == null && "2.0.0".equals(m.getStatus().stable.version);
-          });
-      ModelDeployment done = md(ns, model);
-      assertThat(done.getStatus().history.get(0).outcome).isEqualTo(Outcome.Promoted);
-      GateStatus drift = gate(done, "prediction-drift");
-      assertThat(drift.verdict).isEqualTo(Verdict.Pass);
-      assertThat(drift.comparison.buckets).hasSize(10);
-      assertThat(drift.comparison.canarySamples).isGreaterThanOrEqualTo(50);
-      assertThat(shapes)
-          .as("mirrored while no user was sent to the shadow")
-          .contains("POST /v1/predict 100% canary 0")
-          .noneMatch(s -> !s.startsWith("null") && !s.endsWith("canary 0"));
-      // promotion may take the traffic from the last weight of the capacity walk in one switch
-      assertThat(log.weights())
-          .as("then the follow-up canary's step, then promotion")
-          .containsSubsequence(0, 50)
-          .endsWith(0);
-      assertThat(shadowPods).as("the shadow ran on its own pod beside stable").contains(1);
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .untilAsserted(() -> assertThat(events(ns, "RolloutPromoted")).isNotEmpty());
+    try (E2EReport.Scenario report =
+        E2EReport.start(
+            "shadow compared, then its follow-up canary promoted", () -> operator.peakRssMiB())) {
+      String ns = cluster.newNamespace("e2e-shadow");
+      String model = "shadow-ok";
+      predictions(model, "1.0.0", SCORES);
+      predictions(model, "2.0.0", SCORES);
+      errors(model, "1.0.0", 0.002);
+      errors(model, "2.0.0", 0.002);
+      create(ns, "shadow", shadowPolicy(ns, FollowUp.Canary), model, 3);
+      Set<String> shapes = ConcurrentHashMap.newKeySet();
+      Set<Integer> shadowPods = ConcurrentHashMap.newKeySet();
+      try (RouteLog log = new RouteLog(admin, ns, model);
+          var watch =
+              admin
+                  .resources(HTTPRoute.class)
+                  .inNamespace(ns)
+                  .withName(model)
+                  .inform(
+                      handler(r -> shapes.add(mirrorOf(r) + " canary " + RouteLog.canary(r))))) {
+        version(ns, model, "2.0.0");
+        awaitMd(
+            ns,
+            model,
+            Duration.ofSeconds(60),
+            m -> {
+              if (m.getStatus().canary != null && mirrorOf(route(ns, model)) != null) {
+                shadowPods.add(podIps(ns, m.getStatus().canary.revision).size());
+              }
+              return m.getStatus().canary == null && "2.0.0".equals(m.getStatus().stable.version);
+            });
+        ModelDeployment done = md(ns, model);
+        assertThat(done.getStatus().history.get(0).outcome).isEqualTo(Outcome.Promoted);
+        GateStatus drift = gate(done, "prediction-drift");
+        assertThat(drift.verdict).isEqualTo(Verdict.Pass);
+        assertThat(drift.comparison.buckets).hasSize(10);
+        assertThat(drift.comparison.canarySamples).isGreaterThanOrEqualTo(50);
+        assertThat(shapes)
+            .as("mirrored while no user was sent to the shadow")
+            .contains("POST /v1/predict 100% canary 0")
+            .noneMatch(s -> !s.startsWith("null") && !s.endsWith("canary 0"));
+        // promotion may take the traffic from the last weight of the capacity walk in one switch
+        assertThat(log.weights())
+            .as("then the follow-up canary's step, then promotion")
+            .containsSubsequence(0, 50)
+            .endsWith(0);
+        assertThat(shadowPods).as("the shadow ran on its own pod beside stable").contains(1);
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .untilAsserted(() -> assertThat(events(ns, "RolloutPromoted")).isNotEmpty());
+      }
+      report.passed();
     }
-    E2EReport.scenario(
-        "shadow compared, then its follow-up canary promoted", t0, operator.peakRssMiB());
   }
 
   @Test
   void aShadowWhosePredictionsDriftIsRolledBack() throws Exception {
-    long t0 = System.nanoTime();
-    String ns = cluster.newNamespace("e2e-drift");
-    String model = "shadow-drift";
-    predictions(model, "1.0.0", SCORES);
-    predictions(model, "2.0.0", DRIFTED);
-    errors(model, "1.0.0", 0.002);
-    errors(model, "2.0.0", 0.002);
-    create(ns, "shadow", shadowPolicy(ns, FollowUp.Direct), model, 2);
-    String r1 = md(ns, model).getStatus().stable.revision;
-    version(ns, model, "2.0.0");
-    ModelDeployment md =
-        awaitMd(ns, model, Duration.ofSeconds(60), m -> m.getStatus().phase == Phase.RolledBack);
-    GateStatus drift = gate(md, "prediction-drift");
-    assertThat(drift.verdict).isEqualTo(Verdict.Fail);
-    assertThat(drift.comparison.psi).isGreaterThan(0.25);
-    assertThat(gate(md, "errors").verdict).isNotEqualTo(Verdict.Fail);
-    Event e =
-        await()
-            .atMost(Duration.ofSeconds(20))
-            .until(() -> events(ns, "RolledBack"), l -> !l.isEmpty())
-            .get(0);
-    assertThat(e.getType()).isEqualTo("Warning");
-    assertThat(e.getMessage()).contains("prediction-drift");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                mirrorOf(route(ns, model)) == null
-                    && RouteLog.canary(route(ns, model)) == 0
-                    && admin.pods().inNamespace(ns).list().getItems().stream()
-                        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                        .allMatch(
-                            p ->
-                                r1.equals(
-                                    p.getMetadata().getLabels().get("modelrollout.io/revision")))
-                    && endpoints(ns, model + "-stable").equals(podIps(ns, r1)));
-    E2EReport.scenario("shadow rolled back for prediction drift", t0, operator.peakRssMiB());
+    try (E2EReport.Scenario report =
+        E2EReport.start("shadow rolled back for prediction drift", () -> operator.peakRssMiB())) {
+      String ns = cluster.newNamespace("e2e-drift");
+      String model = "shadow-drift";
+      predictions(model, "1.0.0", SCORES);
+      predictions(model, "2.0.0", DRIFTED);
+      errors(model, "1.0.0", 0.002);
+      errors(model, "2.0.0", 0.002);
+      create(ns, "shadow", shadowPolicy(ns, FollowUp.Direct), model, 2);
+      String r1 = md(ns, model).getStatus().stable.revision;
+      version(ns, model, "2.0.0");
+      ModelDeployment md =
+          awaitMd(ns, model, Duration.ofSeconds(60), m -> m.getStatus().phase == Phase.RolledBack);
+      GateStatus drift = gate(md, "prediction-drift");
+      assertThat(drift.verdict).isEqualTo(Verdict.Fail);
+      assertThat(drift.comparison.psi).isGreaterThan(0.25);
+      assertThat(gate(md, "errors").verdict).isNotEqualTo(Verdict.Fail);
+      Event e =
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(() -> events(ns, "RolledBack"), l -> !l.isEmpty())
+              .get(0);
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getMessage()).contains("prediction-drift");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  mirrorOf(route(ns, model)) == null
+                      && RouteLog.canary(route(ns, model)) == 0
+                      && admin.pods().inNamespace(ns).list().getItems().stream()
+                          .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                          .allMatch(
+                              p ->
+                                  r1.equals(
+                                      p.getMetadata().getLabels().get("modelrollout.io/revision")))
+                      && endpoints(ns, model + "-stable").equals(podIps(ns, r1)));
+      report.passed();
+    }
   }
 
   @Test
   void anABTestWinnerIsPromoted() throws Exception {
-    long t0 = System.nanoTime();
-    String ns = cluster.newNamespace("e2e-ab");
-    ModelDeployment md = abTest(ns, "ab-win", 40, 0.10, 40, 0.16, "8s", "30s");
-    assertThat(md.getStatus().stable.version).isEqualTo("2.0.0");
-    var ex = md.getStatus().experiment;
-    assertThat(ex.decision).isEqualTo(Decision.TreatmentWins);
-    assertThat(ex.metrics.get(0).difference.significant).isTrue();
-    assertThat(ex.sampleRatio.mismatch).isFalse();
-    assertThat(md.getStatus().history.get(0).outcome).isEqualTo(Outcome.Promoted);
-    // events are recorded after the status write that decides: wait for them
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .untilAsserted(
-            () ->
-                assertThat(events(ns, "ExperimentDecided"))
-                    .extracting(Event::getMessage)
-                    .anyMatch(m -> m.contains("TreatmentWins")));
-    // the metrics are recorded right after the events
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .untilAsserted(
-            () ->
-                assertThat(operator.get("/q/metrics").body())
-                    .contains(
-                        "modelrollout_experiment_decisions_total{decision=\"TreatmentWins\""));
-    E2EReport.scenario("A/B test winner promoted", t0, operator.peakRssMiB());
+    try (E2EReport.Scenario report =
+        E2EReport.start("A/B test winner promoted", () -> operator.peakRssMiB())) {
+      String ns = cluster.newNamespace("e2e-ab");
+      ModelDeployment md = abTest(ns, "ab-win", 40, 0.10, 40, 0.16, "8s", "30s");
+      assertThat(md.getStatus().stable.version).isEqualTo("2.0.0");
+      var ex = md.getStatus().experiment;
+      assertThat(ex.decision).isEqualTo(Decision.TreatmentWins);
+      assertThat(ex.metrics.get(0).difference.significant).isTrue();
+      assertThat(ex.sampleRatio.mismatch).isFalse();
+      assertThat(md.getStatus().history.get(0).outcome).isEqualTo(Outcome.Promoted);
+      // events are recorded after the status write that decides: wait for them
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  assertThat(events(ns, "ExperimentDecided"))
+                      .extracting(Event::getMessage)
+                      .anyMatch(m -> m.contains("TreatmentWins")));
+      // the metrics are recorded right after the events
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  assertThat(operator.get("/q/metrics").body())
+                      .contains(
+                          "modelrollout_experiment_decisions_total{decision=\"TreatmentWins\""));
+      report.passed();
+    }
   }
 
   @Test
   void anABTestWithNoDifferenceKeepsControl() throws Exception {
-    long t0 = System.nanoTime();
-    String ns = cluster.newNamespace("e2e-ab-same");
-    ModelDeployment md = abTest(ns, "ab-same", 200, 0.10, 200, 0.10, "4s", "12s");
-    assertThat(md.getStatus().experiment.decision).isEqualTo(Decision.NoDifference);
-    assertThat(md.getStatus().stable.version).isEqualTo("1.0.0");
-    assertThat(md.getStatus().phase).isEqualTo(Phase.RolledBack);
-    assertThat(md.getStatus().experiment.metrics.get(0).difference.pValue).isGreaterThan(0.05);
-    E2EReport.scenario("A/B test with no difference keeps control", t0, operator.peakRssMiB());
+    try (E2EReport.Scenario report =
+        E2EReport.start("A/B test with no difference keeps control", () -> operator.peakRssMiB())) {
+      String ns = cluster.newNamespace("e2e-ab-same");
+      ModelDeployment md = abTest(ns, "ab-same", 200, 0.10, 200, 0.10, "4s", "12s");
+      assertThat(md.getStatus().experiment.decision).isEqualTo(Decision.NoDifference);
+      assertThat(md.getStatus().stable.version).isEqualTo("1.0.0");
+      assertThat(md.getStatus().phase).isEqualTo(Phase.RolledBack);
+      assertThat(md.getStatus().experiment.metrics.get(0).difference.pValue).isGreaterThan(0.05);
+      report.passed();
+    }
   }
 
   @Test
   void anABTestWithASampleRatioMismatchIsInvalid() throws Exception {
-    long t0 = System.nanoTime();
-    String ns = cluster.newNamespace("e2e-ab-srm");
-    ModelDeployment md = abTest(ns, "ab-srm", 200, 0.10, 120, 0.20, "4s", "30s");
-    assertThat(md.getStatus().experiment.decision).isEqualTo(Decision.Invalid);
-    assertThat(md.getStatus().experiment.sampleRatio.mismatch).isTrue();
-    assertThat(md.getStatus().stable.version).as("never a winner").isEqualTo("1.0.0");
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .untilAsserted(
-            () ->
-                assertThat(events(ns, "SampleRatioMismatch"))
-                    .singleElement()
-                    .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning")));
-    E2EReport.scenario(
-        "A/B test invalidated by a sample-ratio mismatch", t0, operator.peakRssMiB());
+    try (E2EReport.Scenario report =
+        E2EReport.start(
+            "A/B test invalidated by a sample-ratio mismatch", () -> operator.peakRssMiB())) {
+      String ns = cluster.newNamespace("e2e-ab-srm");
+      ModelDeployment md = abTest(ns, "ab-srm", 200, 0.10, 120, 0.20, "4s", "30s");
+      assertThat(md.getStatus().experiment.decision).isEqualTo(Decision.Invalid);
+      assertThat(md.getStatus().experiment.sampleRatio.mismatch).isTrue();
+      assertThat(md.getStatus().stable.version).as("never a winner").isEqualTo("1.0.0");
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  assertThat(events(ns, "SampleRatioMismatch"))
+                      .singleElement()
+                      .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning")));
+      report.passed();
+    }
   }
 
   // --- helpers
