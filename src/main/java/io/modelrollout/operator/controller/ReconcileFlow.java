@@ -166,7 +166,13 @@ public class ReconcileFlow {
       ModelDeploymentStatus status,
       List<EventSpec> happened,
       Context<ModelDeployment> ctx) {
-    ModelDeployment updated = writer.write(md, status, ctx);
+    ModelDeployment updated;
+    try {
+      updated = writer.write(md, status, ctx);
+    } catch (RuntimeException e) {
+      throttle.failed(md);
+      throw e;
+    }
     throttle.written(md, clock.instant());
     announce(md, status, happened, ctx);
     return updated;

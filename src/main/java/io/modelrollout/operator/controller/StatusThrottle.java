@@ -9,6 +9,7 @@ import io.modelrollout.operator.support.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,6 +31,7 @@ public class StatusThrottle {
   private final Duration interval;
   private final Map<ResourceID, Instant> lastWrite = new ConcurrentHashMap<>();
   private final Map<ResourceID, Held> held = new ConcurrentHashMap<>();
+  private final Set<ResourceID> unwritten = ConcurrentHashMap.newKeySet();
 
   /** {@code interval} zero: every change is written at once. */
   public StatusThrottle(Duration interval) {
@@ -84,8 +86,8 @@ public class StatusThrottle {
    */
   public boolean holdSettling(ModelDeployment cached, ModelDeploymentStatus after, Instant due) {
     ResourceID id = ResourceID.fromResource(cached);
-    if (interval.isZero() || cached.getStatus() == null) {
-      return false;
+    if (interval.isZero() || cached.getStatus() == null || unwritten.contains(id)) {
+      return false; // after a failed write every reconcile tries to write (and tells its failure)
     }
     return held.putIfAbsent(id, new Held(cached.getStatus(), after, due)) == null;
   }
@@ -112,12 +114,19 @@ public class StatusThrottle {
   public void written(ModelDeployment md, Instant now) {
     ResourceID id = ResourceID.fromResource(md);
     held.remove(id);
+    unwritten.remove(id);
     lastWrite.put(id, now);
+  }
+
+  /** A status write of {@code md} failed: no settle waits until one succeeds. */
+  public void failed(ModelDeployment md) {
+    unwritten.add(ResourceID.fromResource(md));
   }
 
   /** Forgets a ModelDeployment that is gone. */
   public void forget(ResourceID id) {
     held.remove(id);
+    unwritten.remove(id);
     lastWrite.remove(id);
   }
 

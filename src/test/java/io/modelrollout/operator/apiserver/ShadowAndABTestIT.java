@@ -135,7 +135,7 @@ class ShadowAndABTestIT {
     assertThat(e.getType()).isEqualTo("Warning");
     HTTPRoute route = await().atMost(Duration.ofSeconds(20)).until(this::route, r -> !hasMirror(r));
     assertThat(describe(route)).isEqualTo("stable 100");
-    awaitMd(m -> m.getStatus().scaleDown.isEmpty());
+    awaitOneDeployment();
   }
 
   @Test
@@ -233,12 +233,36 @@ class ShadowAndABTestIT {
     RolloutPolicySpec p = StrategyFixtures.abTest(minDuration, maxDuration, 300);
     p.abTest.interval = "2s";
     start(p);
-    return awaitMd(
+    awaitMd(
         m ->
             m.getStatus().canary == null
                 && m.getStatus().experiment != null
-                && m.getStatus().experiment.decision != Decision.Running
-                && m.getStatus().scaleDown.isEmpty());
+                && m.getStatus().experiment.decision != Decision.Running);
+    awaitOneDeployment();
+    return scenario.md("m");
+  }
+
+  /** Waits until the revision that lost has no pods: one Deployment of the model runs. */
+  private void awaitOneDeployment() {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                scenario
+                    .client
+                    .apps()
+                    .deployments()
+                    .inNamespace(scenario.ns)
+                    .list()
+                    .getItems()
+                    .stream()
+                    .filter(
+                        d ->
+                            d.getSpec().getReplicas() > 0
+                                && d.getMetadata().getOwnerReferences().stream()
+                                    .anyMatch(o -> o.getName().equals("m")))
+                    .count(),
+            n -> n == 1L);
   }
 
   private void start(RolloutPolicySpec spec) {

@@ -167,6 +167,13 @@ class StatusThrottleTest {
         .isFalse();
     throttle.written(md, due);
     assertThat(throttle.overlay(md)).isSameAs(md);
+    throttle.failed(md);
+    assertThat(throttle.holdSettling(md, settled, due))
+        .as("after a failed write each reconcile writes, and tells its failure")
+        .isFalse();
+    throttle.written(md, due);
+    assertThat(throttle.holdSettling(md, settled, due)).isTrue();
+    throttle.written(md, due);
     assertThat(new StatusThrottle(Duration.ZERO).holdSettling(md, settled, due))
         .as("interval zero writes every change")
         .isFalse();

@@ -260,15 +260,28 @@ class ShadowABTestE2EIT extends E2EBase {
     spec.abTest.interval = "2s";
     create(ns, "ab", policy(ns, "ab", spec), model, 2);
     version(ns, model, "2.0.0");
-    return awaitMd(
+    awaitMd(
         ns,
         model,
         Duration.ofSeconds(90),
         m ->
             m.getStatus().canary == null
                 && m.getStatus().experiment != null
-                && m.getStatus().experiment.decision != Decision.Running
-                && m.getStatus().scaleDown.isEmpty());
+                && m.getStatus().experiment.decision != Decision.Running);
+    // the revision that lost has no pods: one Deployment of the model runs
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                admin.apps().deployments().inNamespace(ns).list().getItems().stream()
+                    .filter(
+                        d ->
+                            d.getSpec().getReplicas() > 0
+                                && d.getMetadata().getOwnerReferences().stream()
+                                    .anyMatch(o -> o.getName().equals(model)))
+                    .count(),
+            n -> n == 1L);
+    return admin.resources(ModelDeployment.class).inNamespace(ns).withName(model).get();
   }
 
   private void predictions(String model, String version, double[] shares) {
