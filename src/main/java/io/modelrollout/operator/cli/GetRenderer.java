@@ -487,6 +487,25 @@ public final class GetRenderer {
     out.addAll(experimentLines(v, s, now));
   }
 
+  /**
+   * The version the treatment was tested against: stable, or once the treatment was promoted the
+   * version promoted before it.
+   */
+  static String control(RolloutView v, ExperimentStatus ex) {
+    if (v.stable() == null) {
+      return null;
+    }
+    if (!java.util.Objects.equals(v.stable().version(), ex.version) || v.history() == null) {
+      return v.stable().version();
+    }
+    return v.history().stream()
+        .filter(h -> h.outcome() == io.modelrollout.operator.api.HistoryEntry.Outcome.Promoted)
+        .map(RolloutView.History::version)
+        .filter(ver -> ver != null && !ver.equals(ex.version))
+        .findFirst()
+        .orElse(null);
+  }
+
   /** The A/B test: decision, per metric both variants and the difference, the sample ratio. */
   static List<String> experimentLines(RolloutView v, Style s, Instant now) {
     List<String> out = new ArrayList<>();
@@ -496,7 +515,7 @@ public final class GetRenderer {
         "version "
             + ex.version
             + " (treatment)"
-            + (v.stable() == null ? "" : " against " + v.stable().version() + " (control)"));
+            + (control(v, ex) == null ? "" : " against " + control(v, ex) + " (control)"));
     if (ex.startedAt != null) {
       about.add("started " + Ages.since(Ages.parse(ex.startedAt), now) + " ago");
     }
