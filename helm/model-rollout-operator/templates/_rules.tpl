@@ -23,10 +23,11 @@ rbac.yaml (release namespace only).
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [list, watch, create, patch, delete]
-# the Services <name>, <name>-stable, <name>-canary: informer and server-side apply
+# the Services <name>, <name>-stable, <name>-canary: informer and server-side apply; a
+# per-revision Service no longer in use is deleted (spec.service.revisionServices: Auto)
 - apiGroups: [""]
   resources: [services]
-  verbs: [list, watch, create, patch]
+  verbs: [list, watch, create, patch, delete]
 # mode Batch: the CronJob <name> (informer, server-side apply; the garbage collector deletes it
 # with its ModelDeployment)
 - apiGroups: [batch]

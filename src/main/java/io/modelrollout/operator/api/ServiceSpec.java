@@ -20,4 +20,13 @@ public class ServiceSpec {
       "Container port the Services send to, by number or name. Defaults to the first port of"
           + " the first container.")
   public IntOrString targetPort;
+
+  @JsonPropertyDescription(
+      "Which per-revision Services the operator keeps beside the entry Service <name>. Auto"
+          + " (default): only those something uses: <name>-stable and <name>-canary behind a"
+          + " GatewayAPI or Istio route (its backends); with ReplicaRatio <name>-canary for a"
+          + " blue-green preview and none otherwise (one ClusterIP per ModelDeployment)."
+          + " Always: both in every case, for example to reach one revision directly; each"
+          + " takes a ClusterIP.")
+  public RevisionServices revisionServices;
 }

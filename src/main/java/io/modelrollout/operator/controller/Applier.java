@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus.StaleRoute;
+import io.modelrollout.operator.api.RolloutStrategy;
 import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.api.Weights;
 import io.modelrollout.operator.resources.Labels;
@@ -36,7 +37,7 @@ import java.util.Set;
  *   <li><b>drain</b>: when the stable or canary Service is about to select another revision while
  *       the route sends it requests, the route first stops sending it any;
  *   <li><b>Services</b>: the stable and canary Services' selectors (behind a router, the entry
- *       Service's too: it selects stable);
+ *       Service's too: it selects stable); per-revision Services no longer in use go;
  *   <li><b>route</b>: the decided split (with ReplicaRatio the route is the entry Service's
  *       selector);
  *   <li><b>shrink</b>: scale revisions down, delete the revisions no longer needed;
@@ -98,7 +99,8 @@ public class Applier {
     TrafficProvider provider = o.provider();
     TrafficRouter router = TrafficRouters.forProvider(provider, ctx.getClient());
     RouteIntent intent = intent(md, s, d);
-    List<Service> services = services(md, d, provider, d.split());
+    ModelServices.Kept kept = ModelServices.kept(md, provider, strategy(s));
+    List<Service> services = services(md, d, provider, d.split(), kept);
     // 2. drain
     RouteObservation route = o.route();
     if (provider != TrafficProvider.ReplicaRatio && route.object() != null) {
@@ -114,14 +116,14 @@ public class Applier {
     for (Service svc : services) {
       if (provider != TrafficProvider.ReplicaRatio
           || !svc.getMetadata().getName().equals(md.getMetadata().getName())) {
-        writer.ensure(svc, o.services().get(svc.getMetadata().getName()), Service.class, ctx);
+        ensureService(md, svc, o, ctx);
       }
     }
+    unused(o, kept, ctx);
     // 4. route
     RouteState state;
     if (provider == TrafficProvider.ReplicaRatio) {
-      Service entry = services.get(0);
-      writer.ensure(entry, o.services().get(entry.getMetadata().getName()), Service.class, ctx);
+      ensureService(md, services.get(0), o, ctx);
       state = router.read(route, intent);
     } else {
       RouteObservation observed = route;
@@ -164,11 +166,15 @@ public class Applier {
       Deployment current,
       Context<ModelDeployment> ctx) {
     if (revision.equals(specRevision)) {
+      String recipe = recipe(md, revision + "/" + replicas);
+      if (writer.unchanged(current, recipe)) {
+        return;
+      }
       Deployment desired = RevisionDeployments.desired(md, revision, replicas);
       if (current != null && !java.util.Objects.equals(current.getSpec().getReplicas(), replicas)) {
         current = null; // the replicas differ: apply without asking the matcher
       }
-      writer.ensure(desired, current, Deployment.class, ctx);
+      writer.ensure(desired, recipe, current, Deployment.class, ctx);
     } else if (current != null) {
       writer.scale(current, replicas, ctx);
     }
@@ -212,14 +218,58 @@ public class Applier {
         .anyMatch(s -> !Objects.equals(s.getSpec().getSelector(), live.getSpec().getSelector()));
   }
 
+  private void ensureService(
+      ModelDeployment md, Service desired, Observed o, Context<ModelDeployment> ctx) {
+    String recipe = recipe(md, String.valueOf(desired.getSpec().getSelector()));
+    writer.ensure(
+        desired, recipe, o.services().get(desired.getMetadata().getName()), Service.class, ctx);
+  }
+
+  /**
+   * What a desired object is built from: the ModelDeployment as the API server last stored it (its
+   * resourceVersion covers spec, labels and annotations) and the decision's inputs ({@code what}).
+   */
+  private static String recipe(ModelDeployment md, String what) {
+    String rv = md.getMetadata().getResourceVersion();
+    return rv == null ? null : rv + "/" + what;
+  }
+
+  /**
+   * Deletes the per-revision Services of this ModelDeployment that nothing uses any more (with
+   * ReplicaRatio no route reads them, so they carry no traffic).
+   */
+  private void unused(Observed o, ModelServices.Kept kept, Context<ModelDeployment> ctx) {
+    ModelDeployment md = o.md();
+    if (!kept.stable()) {
+      removeOwn(o.services().get(Labels.stableService(md)), md, ctx);
+    }
+    if (!kept.canary()) {
+      removeOwn(o.services().get(Labels.canaryService(md)), md, ctx);
+    }
+  }
+
+  private void removeOwn(Service live, ModelDeployment md, Context<ModelDeployment> ctx) {
+    if (live != null && Labels.ownedBy(live, md)) {
+      writer.remove(live, "no longer in use (spec.service.revisionServices: Auto)", ctx);
+    }
+  }
+
+  private static RolloutStrategy strategy(RolloutSnapshot s) {
+    return s.policy() == null ? null : s.policy().strategy;
+  }
+
   private static List<Service> services(
-      ModelDeployment md, RolloutDecision d, TrafficProvider provider, Split split) {
+      ModelDeployment md,
+      RolloutDecision d,
+      TrafficProvider provider,
+      Split split,
+      ModelServices.Kept kept) {
     Map<String, String> entry =
         provider == TrafficProvider.ReplicaRatio
             ? ModelServices.replicaRatioSelector(
                 md, d.stableRevision(), d.canaryRevision(), split.canaryWeight())
             : Labels.revisionSelector(md, d.stableRevision());
-    return ModelServices.desired(md, d.stableRevision(), d.canaryRevision(), entry);
+    return ModelServices.desired(md, d.stableRevision(), d.canaryRevision(), entry, kept);
   }
 
   private static RouteIntent intent(ModelDeployment md, RolloutSnapshot s, RolloutDecision d) {

@@ -16,7 +16,7 @@ import java.util.zip.CRC32;
 final class MatchMemo {
   static final int MAX_ENTRIES = 50_000; // then it starts over: a bound, not an eviction policy
 
-  private record Matched(String resourceVersion, long fingerprint) {}
+  private record Matched(String resourceVersion, long fingerprint, String recipe) {}
 
   private final Map<String, Matched> matched = new ConcurrentHashMap<>();
 
@@ -28,8 +28,35 @@ final class MatchMemo {
         && m.fingerprint() == fingerprint(desired);
   }
 
+  /**
+   * Whether {@code actual} at its resourceVersion matched a desired object made from this same
+   * {@code recipe}: what the desired object was built from (the ModelDeployment's resourceVersion
+   * and the decision's inputs). A known recipe needs neither the desired object nor its
+   * fingerprint.
+   */
+  boolean knownRecipe(HasMetadata actual, String recipe) {
+    Matched m = matched.get(key(actual));
+    return m != null
+        && recipe != null
+        && recipe.equals(m.recipe())
+        && m.resourceVersion().equals(actual.getMetadata().getResourceVersion());
+  }
+
+  /** Adds the recipe to the match recorded for {@code actual}. */
+  void recipe(HasMetadata actual, String recipe) {
+    if (recipe != null) {
+      matched.computeIfPresent(
+          key(actual), (k, m) -> new Matched(m.resourceVersion(), m.fingerprint(), recipe));
+    }
+  }
+
   /** Records that {@code actual} matches {@code desired}. */
   void matched(HasMetadata desired, HasMetadata actual) {
+    matched(desired, actual, null);
+  }
+
+  /** Records that {@code actual} matches {@code desired}, built from {@code recipe}. */
+  void matched(HasMetadata desired, HasMetadata actual, String recipe) {
     if (actual.getMetadata().getResourceVersion() == null) {
       return;
     }
@@ -37,7 +64,8 @@ final class MatchMemo {
       matched.clear();
     }
     matched.put(
-        key(desired), new Matched(actual.getMetadata().getResourceVersion(), fingerprint(desired)));
+        key(desired),
+        new Matched(actual.getMetadata().getResourceVersion(), fingerprint(desired), recipe));
   }
 
   /** Forgets an object that is gone. */
@@ -50,7 +78,11 @@ final class MatchMemo {
   }
 
   private static String key(HasMetadata o) {
-    return o.getKind() + "/" + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+    return o.getClass().getSimpleName()
+        + "/"
+        + o.getMetadata().getNamespace()
+        + "/"
+        + o.getMetadata().getName();
   }
 
   /** 64 bits of the object's JSON: two independent 32-bit hashes. */

@@ -39,13 +39,31 @@ final class ObjectWriter {
   /** Server-side applies {@code desired} unless the live object already matches it. */
   <R extends HasMetadata> void ensure(
       R desired, R actual, Class<R> type, Context<ModelDeployment> ctx) {
+    ensure(desired, null, actual, type, ctx);
+  }
+
+  /**
+   * Whether {@code actual} is known to match what {@code recipe} builds: the desired object need
+   * not be built at all.
+   */
+  boolean unchanged(HasMetadata actual, String recipe) {
+    return actual != null && memo.knownRecipe(actual, recipe);
+  }
+
+  /** Applies {@code desired} unless {@code actual} matches it; {@code recipe} may be null. */
+  <R extends HasMetadata> void ensure(
+      R desired, String recipe, R actual, Class<R> type, Context<ModelDeployment> ctx) {
+    if (actual != null && memo.knownRecipe(actual, recipe)) {
+      return;
+    }
     if (actual != null && memo.known(desired, actual)) {
+      memo.recipe(actual, recipe);
       return;
     }
     if (actual != null
         && SSABasedGenericKubernetesResourceMatcher.<R>getInstance()
             .matches(actual, desired, ctx)) {
-      memo.matched(desired, actual);
+      memo.matched(desired, actual, recipe);
       return;
     }
     String what = "apply " + desired.getKind() + " " + desired.getMetadata().getName();
@@ -91,6 +109,14 @@ final class ObjectWriter {
         "delete Deployment " + d.getMetadata().getName(),
         () -> ctx.getClient().resource(d).delete());
     memo.forget(d);
+  }
+
+  /** Deletes an object of ours that is no longer in use; {@code why} goes to the log. */
+  void remove(HasMetadata o, String why, Context<ModelDeployment> ctx) {
+    String what = "delete " + o.getKind() + " " + o.getMetadata().getName();
+    LOG.infof("%s: %s", what, why);
+    run(what, () -> ctx.getClient().resource(o).delete());
+    memo.forget(o);
   }
 
   /** The API server's reason for a failed request, in one line. */

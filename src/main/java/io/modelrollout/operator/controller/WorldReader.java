@@ -109,7 +109,7 @@ public class WorldReader {
   public static RolloutSnapshot snapshot(Observed o, List<String> problems) {
     ModelDeployment md = o.md();
     ModelDeploymentSpec spec = md.getSpec();
-    String revision = problems.isEmpty() || spec.template != null ? safeHash(spec) : null;
+    String revision = problems.isEmpty() || spec.template != null ? revision(md) : null;
     Map<String, String> annotations = md.getMetadata().getAnnotations();
     int replicas = spec.replicasOrDefault();
     RolloutPolicySpec policy = o.policy();
@@ -181,6 +181,34 @@ public class WorldReader {
     }
     return false;
   }
+
+  /**
+   * The spec's revision hash, computed once per generation (the hash serializes the whole pod
+   * template; a reconcile that only takes a gate measurement would otherwise pay it every time).
+   */
+  private static String revision(ModelDeployment md) {
+    String uid = md.getMetadata().getUid();
+    Long generation = md.getMetadata().getGeneration();
+    if (uid == null || generation == null) {
+      return safeHash(md.getSpec());
+    }
+    String key = uid + "/" + generation;
+    String known = REVISIONS.get(key);
+    if (known != null) {
+      return known;
+    }
+    String hash = safeHash(md.getSpec());
+    if (hash != null) {
+      if (REVISIONS.size() >= 50_000) {
+        REVISIONS.clear(); // a bound, not an eviction policy
+      }
+      REVISIONS.put(key, hash);
+    }
+    return hash;
+  }
+
+  private static final java.util.Map<String, String> REVISIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static String safeHash(ModelDeploymentSpec spec) {
     try {

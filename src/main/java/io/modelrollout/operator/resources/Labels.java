@@ -1,5 +1,6 @@
 package io.modelrollout.operator.resources;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.modelrollout.operator.api.ModelDeployment;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,6 +60,14 @@ public final class Labels {
 
   public static String deploymentName(ModelDeployment md, String revision) {
     return md.getMetadata().getName() + "-" + revision;
+  }
+
+  /** Whether {@code o} has {@code md} as its owner (same uid): an object the operator made. */
+  public static boolean ownedBy(HasMetadata o, ModelDeployment md) {
+    String uid = md.getMetadata().getUid();
+    return uid != null
+        && o.getMetadata().getOwnerReferences() != null
+        && o.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid.equals(r.getUid()));
   }
 
   public static String stableService(ModelDeployment md) {

@@ -101,7 +101,12 @@ class BlueGreenRolloutIT {
     awaitMd(
         m -> "2.0.0".equals(m.getStatus().stable.version) && m.getStatus().phase == Phase.Healthy);
     assertThat(selector("fraud")).isEqualTo(v2);
-    assertThat(selector("fraud-stable")).isEqualTo(v2);
+    assertThat(selector("fraud-canary"))
+        .as("no canary: the preview Service selects stable")
+        .isEqualTo(v2);
+    assertThat(client.services().inNamespace(ns).withName("fraud-stable").get())
+        .as("ReplicaRatio: nothing reads a stable Service (revisionServices: Auto)")
+        .isNull();
     await()
         .atMost(Duration.ofSeconds(20))
         .until(

@@ -11,6 +11,8 @@ import io.modelrollout.operator.api.Condition;
 import io.modelrollout.operator.api.HistoryEntry.Outcome;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.Phase;
+import io.modelrollout.operator.api.RevisionServices;
+import io.modelrollout.operator.api.ServiceSpec;
 import io.modelrollout.operator.controller.EventRecorder;
 import io.modelrollout.operator.status.Conditions;
 import io.modelrollout.operator.status.EventSpec;
@@ -63,7 +65,7 @@ class FailureSurfacingIT {
             "",
             "services",
             "CREATE",
-            "object.metadata.name != 'fraud-canary' && object.metadata.name != 'probe'",
+            "object.metadata.name != 'fraud' && object.metadata.name != 'probe'",
             () ->
                 RouteOwnershipIT.refused(
                     () ->
@@ -93,7 +95,7 @@ class FailureSurfacingIT {
               });
       assertThat(md.getStatus().phase).isEqualTo(Phase.Degraded);
       assertThat(md.getStatus().message)
-          .startsWith("cannot apply Service fraud-canary")
+          .startsWith("cannot apply Service fraud")
           .contains("refused by the test's admission policy");
       // the write keeps failing for 10 s: retried with a growing backoff (1, 2, 4, 8 s), not in a
       // hot loop, and reported once; a retry every second would fail 10 times
@@ -121,7 +123,10 @@ class FailureSurfacingIT {
         .resource(
             Fixtures.canaryPolicy(ns, "half", 1, CanaryStep.weight(50), CanaryStep.pause(null)))
         .create();
-    client.resource(Fixtures.withPolicy(Fixtures.model(ns, "fraud", "1.0.0", 2), "half")).create();
+    ModelDeployment always = Fixtures.withPolicy(Fixtures.model(ns, "fraud", "1.0.0", 2), "half");
+    always.getSpec().service = new ServiceSpec(); // fraud-stable shows what serves
+    always.getSpec().service.revisionServices = RevisionServices.Always;
+    client.resource(always).create();
     // the probe that tells when the refusal is in force: a status write of its own
     client
         .resource(Fixtures.withPolicy(Fixtures.model(ns, "probe", "1.0.0", 0), "missing"))
@@ -185,8 +190,8 @@ class FailureSurfacingIT {
     try {
       client.resources(ModelDeployment.class).inNamespace(ns).withName("fraud").delete();
       await().until(() -> scenario.md("fraud").getMetadata().getDeletionTimestamp() != null);
-      client.services().inNamespace(ns).withName("fraud-canary").delete();
-      await().until(() -> client.services().inNamespace(ns).withName("fraud-canary").get() == null);
+      client.services().inNamespace(ns).withName("fraud").delete();
+      await().until(() -> client.services().inNamespace(ns).withName("fraud").get() == null);
       List<String> before = deployments("fraud");
       scenario.patch("fraud", "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
       scenario.patch("other", "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
@@ -198,7 +203,7 @@ class FailureSurfacingIT {
           .until(
               () ->
                   deployments("fraud").equals(before)
-                      && client.services().inNamespace(ns).withName("fraud-canary").get() == null);
+                      && client.services().inNamespace(ns).withName("fraud").get() == null);
       assertThat(scenario.md("fraud").getStatus().canary).isNull();
     } finally {
       client

@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelrollout.operator.api.Condition;
 import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.Phase;
+import io.modelrollout.operator.api.RevisionServices;
+import io.modelrollout.operator.api.ServiceSpec;
 import io.modelrollout.operator.resources.RevisionHash;
 import io.modelrollout.operator.status.Conditions;
 import io.modelrollout.operator.testing.FakeDeploymentController;
@@ -28,8 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A new ModelDeployment becomes one Deployment and three Services, and its status follows
- * readiness.
+ * A new ModelDeployment becomes one Deployment and its Services (three when asked for), and its
+ * status follows readiness.
  */
 class FirstReconcileIT {
   Scenario scenario;
@@ -52,9 +55,59 @@ class FirstReconcileIT {
     scenario.close();
   }
 
+  /**
+   * With ReplicaRatio nothing reads {@code -stable} or {@code -canary}: by default only the entry
+   * Service exists (one ClusterIP), ours that are no longer in use go, and a user's Service of the
+   * same name is left alone.
+   */
+  @Test
+  void withoutARouteOnlyTheEntryServiceIsKeptUnlessAskedFor() {
+    ModelDeployment md = Fixtures.model(ns, "fraud", "1.0.0", 1);
+    md.getSpec().service = new ServiceSpec();
+    md.getSpec().service.revisionServices = RevisionServices.Always;
+    client.resource(md).create();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> serviceNames(), n -> n.equals(List.of("fraud", "fraud-canary", "fraud-stable")));
+    // a user's own Service named like a per-revision one of another ModelDeployment
+    client
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("other-stable")
+                .withNamespace(ns)
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    client.resource(Fixtures.model(ns, "other", "1.0.0", 1)).create();
+    scenario.patch("fraud", "{\"spec\":{\"service\":{\"revisionServices\":\"Auto\"}}}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> serviceNames(), n -> n.equals(List.of("fraud", "other", "other-stable")));
+    assertThat(awaitStatus("other", s -> s.getStatus().phase == Phase.Healthy)).isNotNull();
+    assertThat(client.services().inNamespace(ns).withName("other-stable").get().getMetadata())
+        .as("not ours: untouched")
+        .satisfies(m -> assertThat(m.getOwnerReferences()).isEmpty());
+  }
+
+  private List<String> serviceNames() {
+    return client.services().inNamespace(ns).list().getItems().stream()
+        .map(s -> s.getMetadata().getName())
+        .sorted()
+        .toList();
+  }
+
   @Test
   void createsTheRevisionDeploymentAndServicesWithServerSideApply() {
     ModelDeployment md = Fixtures.model(ns, "fraud", "2.3.0", 3);
+    md.getSpec().service = new ServiceSpec();
+    md.getSpec().service.revisionServices = RevisionServices.Always;
     String revision = RevisionHash.of(md.getSpec());
     pods.hold(revision);
     client.resource(md).create();

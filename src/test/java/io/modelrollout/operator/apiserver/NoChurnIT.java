@@ -61,7 +61,7 @@ class NoChurnIT {
       client
           .services()
           .inNamespace(ns)
-          .withName("steady-stable")
+          .withName("steady")
           .edit(
               s ->
                   new ServiceBuilder(s)
@@ -75,7 +75,7 @@ class NoChurnIT {
           .during(Duration.ofSeconds(2))
           .atMost(Duration.ofSeconds(4))
           .until(() -> second.requests.writes().isEmpty());
-      Service s = client.services().inNamespace(ns).withName("steady-stable").get();
+      Service s = client.services().inNamespace(ns).withName("steady").get();
       assertThat(s.getMetadata().getAnnotations()).containsEntry("example.com/owner", "sre");
       assertThat(s.getMetadata().getLabels()).containsEntry("example.com/tier", "gold");
     }

@@ -27,6 +27,21 @@ class MatchMemoTest {
   }
 
   @Test
+  void aKnownRecipeNeedsNoDesiredObjectUntilTheLiveObjectChanges() {
+    Service desired = service("app", "r1");
+    Service live = live(desired, "100");
+    assertThat(memo.knownRecipe(live, "7/r1")).isFalse();
+    memo.matched(desired, live, "7/r1");
+    assertThat(memo.knownRecipe(live, "7/r1")).isTrue();
+    assertThat(memo.knownRecipe(live, "8/r1")).as("the ModelDeployment changed").isFalse();
+    assertThat(memo.knownRecipe(live(desired, "101"), "7/r1")).as("live changed").isFalse();
+    assertThat(memo.knownRecipe(live, null)).isFalse();
+    memo.recipe(live, "8/r1"); // matched again, by fingerprint, for a newer ModelDeployment
+    assertThat(memo.knownRecipe(live, "8/r1")).isTrue();
+    assertThat(memo.known(desired, live)).as("the fingerprint is kept").isTrue();
+  }
+
+  @Test
   void anObjectWithoutAResourceVersionIsNeverRemembered() {
     Service desired = service("app", "r1");
     memo.matched(desired, live(desired, null));

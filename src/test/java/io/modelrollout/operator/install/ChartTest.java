@@ -31,7 +31,7 @@ class ChartTest {
           rule("modelrollout.io", "modeldeployments/status", "patch"),
           rule("modelrollout.io", "rolloutpolicies", "list", "watch"),
           rule("apps", "deployments", "list", "watch", "create", "patch", "delete"),
-          rule("", "services", "list", "watch", "create", "patch"),
+          rule("", "services", "list", "watch", "create", "patch", "delete"),
           rule("batch", "cronjobs", "list", "watch", "create", "patch"),
           rule("batch", "jobs", "list", "watch", "create", "patch", "delete"),
           rule("apps", "controllerrevisions", "list", "watch", "create", "patch", "delete"),

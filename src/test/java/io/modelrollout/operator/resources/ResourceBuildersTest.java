@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.api.RevisionServices;
+import io.modelrollout.operator.api.RolloutStrategy;
 import io.modelrollout.operator.api.ServiceSpec;
+import io.modelrollout.operator.api.TrafficProvider;
 import io.modelrollout.operator.testing.Fixtures;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,6 +99,39 @@ class ResourceBuildersTest {
         .containsEntry("modelrollout.io/revision", "s");
     assertThat(svcs.get(1).getSpec().getPorts().get(0).getTargetPort())
         .isEqualTo(new IntOrString("http"));
+  }
+
+  @Test
+  void perRevisionServicesAreKeptWhereSomethingUsesThem() {
+    ModelDeployment md = md();
+    assertThat(ModelServices.kept(md, TrafficProvider.GatewayAPI, RolloutStrategy.Canary))
+        .as("a route's backends")
+        .isEqualTo(new ModelServices.Kept(true, true));
+    assertThat(ModelServices.kept(md, TrafficProvider.Istio, RolloutStrategy.BlueGreen))
+        .isEqualTo(new ModelServices.Kept(true, true));
+    assertThat(ModelServices.kept(md, TrafficProvider.ReplicaRatio, RolloutStrategy.Canary))
+        .as("ReplicaRatio: the entry Service alone carries traffic")
+        .isEqualTo(new ModelServices.Kept(false, false));
+    assertThat(ModelServices.kept(md, TrafficProvider.ReplicaRatio, RolloutStrategy.ABTest))
+        .isEqualTo(new ModelServices.Kept(false, false));
+    assertThat(ModelServices.kept(md, TrafficProvider.ReplicaRatio, RolloutStrategy.BlueGreen))
+        .as("the blue-green preview")
+        .isEqualTo(new ModelServices.Kept(false, true));
+    md.getSpec().service = new ServiceSpec();
+    md.getSpec().service.revisionServices = RevisionServices.Always;
+    assertThat(ModelServices.kept(md, TrafficProvider.ReplicaRatio, RolloutStrategy.Canary))
+        .isEqualTo(new ModelServices.Kept(true, true));
+    md.getSpec().service.revisionServices = RevisionServices.Auto;
+    assertThat(
+            ModelServices.desired(
+                    md,
+                    "s",
+                    "c",
+                    Map.of(),
+                    ModelServices.kept(md, TrafficProvider.ReplicaRatio, RolloutStrategy.BlueGreen))
+                .stream()
+                .map(x -> x.getMetadata().getName()))
+        .containsExactly("fraud", "fraud-canary");
   }
 
   @Test
