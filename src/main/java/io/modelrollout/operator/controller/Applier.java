@@ -289,14 +289,19 @@ public class Applier {
   /**
    * Removes the routes of data planes no longer named; returns those that remain. Candidates: the
    * provider status last recorded and those still listed as stale; when status never recorded one
-   * (its write may have failed after a route was created), every other installed data plane.
+   * (its write may have failed after a route was created), every other installed data plane, unless
+   * the spec is at its first generation (it never named another: nothing to look for, no GET per
+   * data plane when a ModelDeployment is created).
    */
   private static List<StaleRoute> removeStale(Observed o, Context<ModelDeployment> ctx) {
     ModelDeployment md = o.md();
     Set<String> stale = new LinkedHashSet<>();
     var st = md.getStatus();
     if (st == null || st.weights == null || st.weights.provider == null) {
-      o.installed().forEach(p -> stale.add(p.name()));
+      Long generation = md.getMetadata().getGeneration();
+      if (generation == null || generation > 1) {
+        o.installed().forEach(p -> stale.add(p.name()));
+      } // at generation 1 the spec never named another data plane: no route of another can exist
     } else {
       stale.add(st.weights.provider);
     }

@@ -40,6 +40,23 @@ class NoChurnIT {
     client.close();
   }
 
+  /**
+   * A ModelDeployment at its first generation never named another data plane, so its first
+   * reconciles look up no route of one (two GETs per ModelDeployment created, before).
+   */
+  @Test
+  void aNewModelDeploymentLooksUpNoRouteOfAnotherDataPlane() {
+    TestCluster.installRouteCrds();
+    try (OperatorHarness op = OperatorHarness.start(ns, new ScriptedMetrics())) {
+      client.resource(Fixtures.model(ns, "fresh", "1.0.0", 1)).create();
+      await().atMost(Duration.ofSeconds(30)).until(() -> phase("fresh") == Phase.Healthy);
+      assertThat(op.requests.all())
+          .as("requests of the operator")
+          .isNotEmpty()
+          .noneMatch(r -> r.contains("/httproutes/") || r.contains("/virtualservices/"));
+    }
+  }
+
   @Test
   void aRestartedOperatorAndAForeignEditCauseNoWrites() {
     try (OperatorHarness first = OperatorHarness.start(ns, new ScriptedMetrics())) {

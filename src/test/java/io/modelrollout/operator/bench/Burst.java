@@ -33,6 +33,8 @@ final class Burst {
     b.admin
         .resource(b.policy(ns, "two-step", CanaryStep.weight(50), CanaryStep.pause("5s")))
         .create();
+    CpuSplit split = new CpuSplit(b);
+    Map<String, Double> c0 = split.now();
     long a0 = b.audit.mark();
     Instant w0 = Instant.now();
     long t0 = System.nanoTime();
@@ -44,10 +46,12 @@ final class Burst {
                 .create());
     b.await(ns, n, Duration.ofMinutes(30), m -> Bench.healthyAt(m, "1.0.0"));
     double create = (System.nanoTime() - t0) / 1e9;
+    String createCpu = CpuSplit.between(c0, split.now(), create);
     Map<String, Integer> createCounts = b.audit.since(a0);
     Bench.say("N=%d: all Healthy at the first version %.1f s after the first create", n, create);
 
     String createBound = bound(a0, w0);
+    Map<String, Double> c1 = split.now();
     long a1 = b.audit.mark();
     Instant w1 = Instant.now();
     long t1 = System.nanoTime();
@@ -58,6 +62,7 @@ final class Burst {
                 b.admin, ns, "m-" + i, "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}"));
     b.await(ns, n, Duration.ofMinutes(30), m -> Bench.healthyAt(m, "2.0.0"));
     double rollout = (System.nanoTime() - t1) / 1e9;
+    String rolloutCpu = CpuSplit.between(c1, split.now(), rollout);
     String rolloutBound = bound(a1, w1);
     // the old revision's pods go after scaleDownDelay: wait for them, their deletes count too
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -78,6 +83,8 @@ final class Burst {
     b.report.append("| figure | value |\n|---|---|\n");
     row("create → all Healthy", String.format("%.1f s (%s)", create, createBound));
     row("new version → all Healthy", String.format("%.1f s (%s)", rollout, rolloutBound));
+    row("CPU by process until all were Healthy at the first version", createCpu);
+    row("CPU by process until all were Healthy at the second version", rolloutCpu);
     row(
         "rollout duration p50 / p95 / max (policy minimum " + POLICY_MINIMUM + " s)",
         String.format(

@@ -57,11 +57,14 @@ final class GateLoad {
     Map<Double, Double> lag0 = lag();
     double q0 = queries();
     double cpu0 = ProcessStats.cpuSeconds(pid);
+    CpuSplit split = new CpuSplit(b);
+    Map<String, Double> all0 = split.now();
     int window = 60;
     Thread.sleep(window * 1000L);
     Map<Double, Double> lag1 = lag();
     double qps = (queries() - q0) / window;
     double cpu = (ProcessStats.cpuSeconds(pid) - cpu0) / window;
+    String byProcess = CpuSplit.between(all0, split.now(), window);
     double p50 = quantile(lag0, lag1, 0.50);
     double p95 = quantile(lag0, lag1, 0.95);
     double ideal = n; // one query per gate per second
@@ -72,6 +75,7 @@ final class GateLoad {
                 + " the operator used %.2f cores; 8 queries in flight at most"
                 + " (MRO_PROMETHEUS_CONCURRENCY); no reconcile thread waits on a query.%n",
             window, qps, (int) ideal, p50, p95, cpu));
+    b.report.append(String.format("%nCPU by process over those %d s: %s.%n", window, byProcess));
     b.verdict(
         p95 < 1.0,
         "%d gates at 1 s intervals, lag p95 < 1 s: %.2f s (%.0f queries/s)",

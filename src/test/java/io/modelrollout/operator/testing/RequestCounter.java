@@ -20,6 +20,11 @@ public class RequestCounter implements Interceptor {
     return requests.stream().filter(r -> !r.startsWith("GET ")).toList();
   }
 
+  /** Every request seen so far, as "METHOD /path". */
+  public List<String> all() {
+    return List.copyOf(requests);
+  }
+
   public void reset() {
     requests.clear();
   }

@@ -137,6 +137,11 @@ public final class TestPrometheus implements AutoCloseable {
     }
   }
 
+  /** The server's process id, or -1 when it is not running. */
+  public synchronized long pid() {
+    return process == null || !process.isAlive() ? -1 : process.pid();
+  }
+
   public String address() {
     return "http://127.0.0.1:" + port;
   }
