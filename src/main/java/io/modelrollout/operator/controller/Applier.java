@@ -37,7 +37,7 @@ import java.util.Set;
  *   <li><b>drain</b>: when the stable or canary Service is about to select another revision while
  *       the route sends it requests, the route first stops sending it any;
  *   <li><b>Services</b>: the stable and canary Services' selectors (behind a router, the entry
- *       Service's too: it selects stable); per-revision Services no longer in use go;
+ *       Service's too: it selects stable);
  *   <li><b>route</b>: the decided split (with ReplicaRatio the route is the entry Service's
  *       selector);
  *   <li><b>shrink</b>: scale revisions down, delete the revisions no longer needed;
@@ -46,7 +46,8 @@ import java.util.Set;
  *   <li><b>autoscaler</b>: the HorizontalPodAutoscaler of an autoscaled model on the stable
  *       revision (moved at promotion, once the new revision has the stable's size and all traffic);
  *   <li><b>stale routes</b>: remove the route of a data plane the spec no longer names; one that
- *       cannot be removed stays listed in status and is retried.
+ *       cannot be removed stays listed in status and is retried. Once none is left, per-revision
+ *       Services no longer in use go (a route still in place may send to them).
  * </ol>
  *
  * Each write happens only when the live object differs.
@@ -119,7 +120,6 @@ public class Applier {
         ensureService(md, svc, o, ctx);
       }
     }
-    unused(o, kept, ctx);
     // 4. route
     RouteState state;
     if (provider == TrafficProvider.ReplicaRatio) {
@@ -143,8 +143,12 @@ public class Applier {
     later.forEach((rev, want) -> deployment(md, rev, want, specRevision, live.get(rev), ctx));
     // 6b. the autoscaler (issue 12): on the stable revision, which has its full size by now
     autoscaler(md, d, ctx);
-    // 7. stale routes
-    return new Result(provider.name(), state, removeStale(o, ctx));
+    // 7. stale routes, then the per-revision Services no route can send to any more
+    List<StaleRoute> left = removeStale(o, ctx);
+    if (left.isEmpty()) {
+      unused(o, kept, ctx);
+    }
+    return new Result(provider.name(), state, left);
   }
 
   private void autoscaler(ModelDeployment md, RolloutDecision d, Context<ModelDeployment> ctx) {

@@ -190,6 +190,52 @@ class RouteOwnershipIT {
         .contains("modelrollout-primary");
   }
 
+  /**
+   * Without a route the per-revision Services have no reader and go, but only once the old route,
+   * which still sends to them, is gone.
+   */
+  @Test
+  void aRouteLeftBehindKeepsItsBackendServicesUntilItIsGone() {
+    client.resource(routed("fraud", TrafficProvider.GatewayAPI)).create();
+    scenario.awaitMd("fraud", m -> m.getStatus().phase == Phase.Healthy);
+    client.resource(foreignRoute("probe", false)).create();
+    try (Admission refusal =
+        Admission.refuse(
+            client,
+            ns,
+            "gateway.networking.k8s.io",
+            "httproutes",
+            "DELETE",
+            "false",
+            () ->
+                refused(
+                    () ->
+                        client
+                            .resources(HTTPRoute.class)
+                            .inNamespace(ns)
+                            .withName("probe")
+                            .dryRun()
+                            .delete()))) {
+      scenario.patch(
+          "fraud", "{\"spec\":{\"traffic\":{\"provider\":\"ReplicaRatio\",\"gatewayAPI\":null}}}");
+      ModelDeployment md = scenario.awaitMd("fraud", m -> !m.getStatus().staleRoutes.isEmpty());
+      assertThat(md.getStatus().weights.provider).isEqualTo("ReplicaRatio");
+      assertThat(client.services().inNamespace(ns).withName("fraud-stable").get())
+          .as("the route left behind still sends to it")
+          .isNotNull();
+      assertThat(client.services().inNamespace(ns).withName("fraud-canary").get()).isNotNull();
+    }
+    scenario.awaitMd("fraud", m -> m.getStatus().staleRoutes.isEmpty());
+    assertThat(client.resources(HTTPRoute.class).inNamespace(ns).withName("fraud").get()).isNull();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                client.services().inNamespace(ns).withName("fraud-stable").get() == null
+                    && client.services().inNamespace(ns).withName("fraud-canary").get() == null);
+    assertThat(client.services().inNamespace(ns).withName("fraud").get()).isNotNull();
+  }
+
   @Test
   void aRouteWhoseRemovalIsRefusedStaysListedUntilItIsGone() {
     client.resource(routed("fraud", TrafficProvider.GatewayAPI)).create();
