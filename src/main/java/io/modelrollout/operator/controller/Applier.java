@@ -230,12 +230,14 @@ public class Applier {
   }
 
   /**
-   * What a desired object is built from: the ModelDeployment as the API server last stored it (its
-   * resourceVersion covers spec, labels and annotations) and the decision's inputs ({@code what}).
+   * What a desired object is built from: the ModelDeployment's spec (its generation; name,
+   * namespace and uid are in the key, labels and annotations are not read) and the decision's
+   * inputs ({@code what}). A status write changes none of them, so it costs no rebuild.
    */
   private static String recipe(ModelDeployment md, String what) {
-    String rv = md.getMetadata().getResourceVersion();
-    return rv == null ? null : rv + "/" + what;
+    Long generation = md.getMetadata().getGeneration();
+    String uid = md.getMetadata().getUid();
+    return generation == null || uid == null ? null : uid + "/" + generation + "/" + what;
   }
 
   /**

@@ -79,6 +79,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       return UpdateControl.noUpdate();
     }
     metrics.reconciled(md.getMetadata().getNamespace(), md.getMetadata().getName());
+    String before = SharedPrimary.checking(md); // md is the cache's own object: never changed
     Duration next;
     try {
       next = flow.run(md, ctx);
@@ -86,6 +87,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     } catch (RuntimeException e) {
       next = failures.handle(md, ctx, e);
     }
+    SharedPrimary.verify(before, md);
     UpdateControl<ModelDeployment> control = UpdateControl.noUpdate();
     return next == null ? control : control.rescheduleAfter(next.toMillis());
   }

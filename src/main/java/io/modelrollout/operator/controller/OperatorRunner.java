@@ -82,6 +82,7 @@ public class OperatorRunner {
                   .withCloseClientOnStop(false)
                   .withConcurrentReconciliationThreads(threads)
                   .withStopOnInformerErrorDuringStartup(true)
+                  .withResourceCloner(new SharedPrimary())
                   .withMetrics(sdkMetrics());
               if (leaderElection) {
                 o.withLeaderElectionConfiguration(

@@ -23,19 +23,43 @@ import java.util.concurrent.ConcurrentHashMap;
  * also hold what it observed (ready pods, the weight in force) for that reconcile's write, once:
  * the written status is never more than one settle behind the route, so a restart asks for the same
  * weight again and nothing flaps. Its events are emitted when it is held.
+ *
+ * <p>Each ModelDeployment has its own period, between 3/4 of the interval and the interval (fixed
+ * per object): ModelDeployments whose analyses began together would otherwise write together, every
+ * interval, and hold every reconcile thread for that moment.
  */
 public class StatusThrottle {
   /** A status not written yet, on top of {@code base}; due at {@code dueAt}, or null: interval. */
   private record Held(ModelDeploymentStatus base, ModelDeploymentStatus status, Instant dueAt) {}
 
   private final Duration interval;
+  private final double spread;
   private final Map<ResourceID, Instant> lastWrite = new ConcurrentHashMap<>();
   private final Map<ResourceID, Held> held = new ConcurrentHashMap<>();
   private final Set<ResourceID> unwritten = ConcurrentHashMap.newKeySet();
 
   /** {@code interval} zero: every change is written at once. */
   public StatusThrottle(Duration interval) {
+    this(interval, 0.25);
+  }
+
+  /**
+   * @param spread how much shorter than {@code interval} a ModelDeployment's period may be, as a
+   *     fraction of it (0: exactly the interval for all)
+   */
+  StatusThrottle(Duration interval, double spread) {
     this.interval = interval;
+    this.spread = spread;
+  }
+
+  /** This ModelDeployment's period: the interval less its share of the spread. */
+  Duration period(ResourceID id) {
+    if (spread == 0 || interval.isZero()) {
+      return interval;
+    }
+    int h = id.hashCode() * 0x9E3779B9; // spread neighbouring hashes apart
+    double share = spread * Math.floorMod(h, 1000) / 1000.0;
+    return interval.minusMillis(Math.round(interval.toMillis() * share));
   }
 
   /** The ModelDeployment with the measurements held for it, or itself when none apply. */
@@ -71,7 +95,7 @@ public class StatusThrottle {
     if (interval.isZero()
         || eventful
         || last == null
-        || !now.isBefore(last.plus(interval))
+        || !now.isBefore(last.plus(period(id)))
         || before == null
         || !onlyMeasurements(before, after)) {
       return false;
@@ -100,7 +124,7 @@ public class StatusThrottle {
     if (h == null || (h.dueAt() == null && last == null)) {
       return null;
     }
-    Duration d = Duration.between(now, h.dueAt() != null ? h.dueAt() : last.plus(interval));
+    Duration d = Duration.between(now, h.dueAt() != null ? h.dueAt() : last.plus(period(id)));
     return d.isNegative() ? Duration.ZERO : d;
   }
 

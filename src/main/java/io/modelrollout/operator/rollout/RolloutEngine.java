@@ -55,7 +55,9 @@ public final class RolloutEngine {
       return List.of();
     }
     RolloutPlan plan = RolloutPlan.of(s.policy());
-    return new StageRunner(s, plan, now(), progressDeadline(s), 0)
+    Instant exact = clock.instant();
+    return new StageRunner(
+            s, plan, exact.truncatedTo(ChronoUnit.SECONDS), exact, progressDeadline(s), 0)
         .due(st, plan.clampIndex(st.currentStepIndex));
   }
 

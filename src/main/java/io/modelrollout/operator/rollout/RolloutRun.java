@@ -193,7 +193,7 @@ final class RolloutRun {
 
   /** Runs stages until one has to wait. */
   private void progress() {
-    StageRunner runner = new StageRunner(s, plan, now, progressDeadline, previousWeight());
+    StageRunner runner = new StageRunner(s, plan, now, exact, progressDeadline, previousWeight());
     for (int guard = 0; guard <= plan.size() && st.canary != null; guard++) {
       int index = plan.clampIndex(st.currentStepIndex);
       st.currentStepIndex = index;

@@ -36,6 +36,7 @@ final class StageRunner {
   private final RolloutPlan plan;
   private final Placement placement;
   private final Instant now;
+  private final Instant gateNow; // to the millisecond: each gate keeps its own beat
   private final Duration progressDeadline;
   private final int previousWeight;
 
@@ -48,10 +49,26 @@ final class StageRunner {
       Instant now,
       Duration progressDeadline,
       int previousWeight) {
+    this(snapshot, plan, now, now, progressDeadline, previousWeight);
+  }
+
+  /**
+   * As above, with gates measured and scheduled at {@code exact} (to the millisecond) rather than
+   * at the whole second: a gate's next measurement is due one interval after its last one, so gates
+   * that started in the same second spread over it instead of all coming due at its start.
+   */
+  StageRunner(
+      RolloutSnapshot snapshot,
+      RolloutPlan plan,
+      Instant now,
+      Instant exact,
+      Duration progressDeadline,
+      int previousWeight) {
     this.snapshot = snapshot;
     this.plan = plan;
     this.placement = new Placement(snapshot, plan);
     this.now = now;
+    this.gateNow = exact.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     this.progressDeadline = progressDeadline;
     this.previousWeight = previousWeight;
     this.experiments = new ExperimentStage(snapshot, now);
@@ -225,8 +242,8 @@ final class StageRunner {
         gs = GateEvaluator.pending(spec);
       }
       Measurement m = snapshot.measurements().get(name);
-      if (m != null && GateSchedule.isDue(spec, gs, started, now, keepUntil)) {
-        gs = GateEvaluator.evaluate(spec, gs, m, now, minSamples);
+      if (m != null && GateSchedule.isDue(spec, gs, started, gateNow, keepUntil)) {
+        gs = GateEvaluator.evaluate(spec, gs, m, gateNow, minSamples);
       }
       gates.add(gs);
       if (gs.verdict == Verdict.Fail && failed == null) {
@@ -254,7 +271,7 @@ final class StageRunner {
       Instant end = a.minDuration() == null ? null : started.plus(a.minDuration());
       for (String name : a.gates()) {
         GateSpec spec = gateSpec(name);
-        if (GateSchedule.isDue(spec, GateSchedule.find(st.gates, name), started, now, end)) {
+        if (GateSchedule.isDue(spec, GateSchedule.find(st.gates, name), started, gateNow, end)) {
           out.add(spec);
         }
       }
@@ -262,7 +279,7 @@ final class StageRunner {
       for (String name : e.spec().guardrails == null ? List.<String>of() : e.spec().guardrails) {
         GateSpec spec = gateSpec(name);
         if (GateSchedule.isDue(
-            spec, GateSchedule.find(st.gates, name), started, now, Instant.MAX)) {
+            spec, GateSchedule.find(st.gates, name), started, gateNow, Instant.MAX)) {
           out.add(spec);
         }
       }

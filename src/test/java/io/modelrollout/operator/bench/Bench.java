@@ -98,6 +98,7 @@ public final class Bench {
         Arrays.stream(a.getOrDefault("sizes", "100,200,500,2000").split(","))
             .map(String::trim)
             .map(Integer::parseInt)
+            .filter(n -> n > 0) // --sizes 0: no burst, e.g. for the gate load alone
             .toList();
     Bench b =
         new Bench(
@@ -160,7 +161,9 @@ public final class Bench {
     for (int n : sizes) {
       memory.put(n, burst.run(n, n == sizes.get(sizes.size() - 1)));
     }
-    memorySlope(memory);
+    if (!memory.isEmpty()) {
+      memorySlope(memory);
+    }
     if (reactionRounds > 0) {
       new Reaction(this).run(reactionRounds);
     }

@@ -104,7 +104,9 @@ final class Burst {
         "writes per canary step (setWeight, pause, promote)",
         String.format("%.2f", perRollout / 3));
     double[] mem = memory(n);
-    row("heap after a full GC / RSS", String.format("%.1f MiB / %.0f MiB", mem[0], mem[1]));
+    row(
+        "heap after a full GC / RSS",
+        String.format("%.1f MiB / %.0f MiB (%s)", mem[0], mem[1], lastRssSplit));
     b.verdict(
         perRollout / 3 <= 3, "writes per canary step <= 3 at N = %d: %.2f", n, perRollout / 3);
     if (n == 200) { // the targets set against Argo Rollouts at N = 200
@@ -138,11 +140,14 @@ final class Burst {
         deployments, pods, status);
   }
 
+  private String lastRssSplit = "";
+
   private double[] memory(int n) throws Exception {
     long pid = b.operator.pid();
     double heap = ProcessStats.heapAfterGcMiB(pid);
     double rss = ProcessStats.rssMiB(pid);
-    Bench.say("N=%d: heap after GC %.1f MiB, RSS %.0f MiB", n, heap, rss);
+    lastRssSplit = ProcessStats.rssSplit(pid);
+    Bench.say("N=%d: heap after GC %.1f MiB, RSS %.0f MiB (%s)", n, heap, rss, lastRssSplit);
     // what the heap holds, for the next person who chases the per-object cost
     String histogram = ProcessStats.jcmd(pid, "GC.class_histogram");
     java.nio.file.Files.createDirectories(b.out);
@@ -151,6 +156,9 @@ final class Burst {
         String.join("\n", histogram.lines().limit(45).toList()) + "\n");
     if (b.jvm.stream().anyMatch(f -> f.startsWith("-XX:NativeMemoryTracking="))) {
       String nmt = ProcessStats.jcmd(pid, "VM.native_memory summary scale=MB");
+      java.nio.file.Files.writeString(
+          b.out.resolve(java.time.LocalDate.now() + "-n" + n + "-native.txt"),
+          nmt + "\n" + ProcessStats.jcmd(pid, "VM.metaspace"));
       b.report
           .append("\nNative memory of the operator at N = ")
           .append(n)

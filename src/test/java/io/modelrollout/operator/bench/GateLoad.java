@@ -71,7 +71,7 @@ final class GateLoad {
     b.report.append(
         String.format(
             "Over %d s: Prometheus served %.0f queries per second (ideal %d: one per gate per"
-                + " second); gate lag (due → measured, query included) p50 %.2f s, p95 %.2f s;"
+                + " second); gate lag (due → measured, query included; interpolated within the histogram's buckets) p50 %.2f s, p95 %.2f s;"
                 + " the operator used %.2f cores; 8 queries in flight at most"
                 + " (MRO_PROMETHEUS_CONCURRENCY); no reconcile thread waits on a query.%n",
             window, qps, (int) ideal, p50, p95, cpu));
@@ -101,7 +101,11 @@ final class GateLoad {
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
-  /** The q-quantile of the observations between two histogram snapshots (bucket upper bound). */
+  /**
+   * The q-quantile of the observations between two histogram snapshots, interpolated linearly
+   * within its bucket as Prometheus' histogram_quantile does (from 0 in the first bucket; the last
+   * finite bound when it is +Inf).
+   */
   static double quantile(Map<Double, Double> before, Map<Double, Double> after, double q) {
     double total =
         after.getOrDefault(Double.POSITIVE_INFINITY, 0.0)
@@ -109,11 +113,22 @@ final class GateLoad {
     if (total <= 0) {
       return Double.NaN;
     }
+    double rank = q * total;
+    double lower = 0;
+    double below = 0;
     for (Map.Entry<Double, Double> e : after.entrySet()) {
       double count = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
-      if (count >= q * total) {
-        return e.getKey();
+      if (count >= rank) {
+        if (e.getKey().isInfinite()) {
+          return lower;
+        }
+        double inBucket = count - below;
+        return inBucket <= 0
+            ? e.getKey()
+            : lower + (e.getKey() - lower) * (rank - below) / inBucket;
       }
+      lower = e.getKey();
+      below = count;
     }
     return Double.POSITIVE_INFINITY;
   }

@@ -18,6 +18,15 @@ final class ProcessStats {
     return statusField(pid, "VmRSS:") / 1024;
   }
 
+  /** RSS split into anonymous memory, mapped files (the JDK, jars, CDS) and shared memory. */
+  static String rssSplit(long pid) throws IOException {
+    return String.format(
+        "anon %d MiB, file %d MiB, shmem %d MiB",
+        statusField(pid, "RssAnon:") / 1024,
+        statusField(pid, "RssFile:") / 1024,
+        statusField(pid, "RssShmem:") / 1024);
+  }
+
   static long peakRssMiB(long pid) throws IOException {
     return statusField(pid, "VmHWM:") / 1024;
   }

@@ -17,7 +17,28 @@ import org.junit.jupiter.api.Test;
 /** Gate measurements wait for one status write per interval; everything else is written now. */
 class StatusThrottleTest {
   static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
-  final StatusThrottle throttle = new StatusThrottle(Duration.ofSeconds(10));
+  final StatusThrottle throttle = new StatusThrottle(Duration.ofSeconds(10), 0);
+
+  @Test
+  void eachModelDeploymentHasItsOwnPeriodWithinTheInterval() {
+    StatusThrottle spread = new StatusThrottle(Duration.ofSeconds(10));
+    java.util.Set<Duration> periods = new java.util.HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      ModelDeployment md = analysing(3);
+      md.getMetadata().setName("m-" + i);
+      Duration p =
+          spread.period(io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(md));
+      assertThat(p).isBetween(Duration.ofMillis(7500), Duration.ofSeconds(10));
+      periods.add(p);
+      spread.written(md, T0);
+      ModelDeploymentStatus next = measured(md.getStatus(), 4, Verdict.Pending);
+      assertThat(spread.hold(md, md.getStatus(), next, false, T0.plusSeconds(1))).isTrue();
+      assertThat(spread.flushIn(md, T0.plusSeconds(1))).isEqualTo(p.minusSeconds(1));
+    }
+    assertThat(periods)
+        .as("200 ModelDeployments written together flush over 2.5 s, not at one instant")
+        .hasSizeGreaterThan(150);
+  }
 
   @Test
   void aNewCounterWaitsUntilTheIntervalSinceTheLastWriteHasPassed() {

@@ -208,6 +208,33 @@ class CanaryEngineTest {
   }
 
   @Test
+  void aGateIsDueOneIntervalAfterItsLastMeasurementToTheMillisecond() {
+    w.policy.gates.get(0).count = 5;
+    toAnalysis();
+    w.gateValues.put("errors", 0.0);
+    java.time.Instant start = w.clock.instant();
+    w.advance(Duration.ofMillis(600));
+    RolloutDecision d = w.step();
+    assertThat(d.status().gates.get(0).measuredAt)
+        .as("measured at .600, not at the whole second")
+        .isEqualTo(start.plusMillis(600).toString());
+    assertThat(d.requeueAfter()).isEqualTo(Duration.ofSeconds(1));
+    int measured = w.measured.size();
+
+    w.advance(Duration.ofMillis(900)); // 1.5 s: the second has turned, the interval has not
+    d = w.step();
+    assertThat(w.measured).hasSize(measured);
+    assertThat(d.status().gates.get(0).successes).isEqualTo(1);
+    assertThat(d.requeueAfter()).isEqualTo(Duration.ofMillis(100));
+
+    w.advance(Duration.ofMillis(100));
+    d = w.step();
+    assertThat(w.measured).hasSize(measured + 1);
+    assertThat(d.status().gates.get(0).successes).isEqualTo(2);
+    assertThat(d.status().gates.get(0).measuredAt).isEqualTo(start.plusMillis(1600).toString());
+  }
+
+  @Test
   void missingDataPausesAndNeverPromotesThenResumesWhenDataReturns() {
     toAnalysis();
     w.gateAnswers.put(

@@ -13,7 +13,7 @@ class RequeueTimingTest {
   @Test
   void aDeadlineAheadIsWaitedForFromTheExactTime() {
     assertThat(RolloutEngine.until(T.plusMillis(900), T.plusSeconds(1)))
-        .as("a 1 s gate measured at .9 is due again in 0.1 s, not 1 s")
+        .as("a wait that ends at the next whole second ends then, not 1 s later")
         .isEqualTo(Duration.ofMillis(100));
     assertThat(RolloutEngine.until(T.plusMillis(10), T.plusSeconds(30)))
         .isEqualTo(Duration.ofMillis(29_990));

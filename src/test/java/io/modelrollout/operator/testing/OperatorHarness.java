@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelrollout.operator.analysis.MetricProvider;
 import io.modelrollout.operator.controller.ModelDeploymentReconciler;
 import io.modelrollout.operator.controller.OperatorSettings;
+import io.modelrollout.operator.controller.SharedPrimary;
 import io.modelrollout.operator.controller.Wiring;
 import io.modelrollout.operator.telemetry.RolloutMetrics;
 import java.time.Clock;
@@ -53,6 +54,7 @@ public final class OperatorHarness implements AutoCloseable {
                   o.withKubernetesClient(client)
                       .withCloseClientOnStop(false)
                       .withConcurrentReconciliationThreads(reconcileThreads)
+                      .withResourceCloner(new SharedPrimary())
                       .withStopOnInformerErrorDuringStartup(true));
       r = Wiring.create(Clock.systemUTC(), settings, provider, new RolloutMetrics(registry));
       op.register(r, c -> c.settingNamespaces(namespace));
@@ -107,5 +109,9 @@ public final class OperatorHarness implements AutoCloseable {
     operator.stop();
     reconciler.close();
     client.close();
+    if (!SharedPrimary.broken().isEmpty()) {
+      throw new IllegalStateException(
+          "a reconcile changed the cached ModelDeployment it was given: " + SharedPrimary.broken());
+    }
   }
 }
