@@ -11,6 +11,7 @@ import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
 import io.modelrollout.operator.telemetry.RolloutMetrics;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,23 +48,53 @@ public class GateMeasurer {
       return s;
     }
     ModelDeploymentStatus st = s.status();
+    List<MeasurementQueue.Job> jobs = new ArrayList<>();
+    for (GateSpec g : due) {
+      jobs.add(job(md, st, g, ctx));
+    }
+    Map<String, io.modelrollout.operator.analysis.Measurement> ready = queue.collect(id, jobs);
+    recordLag(st, due, ready.keySet());
+    return s.withMeasurements(ready);
+  }
+
+  /**
+   * Schedules the next measurement of each gate at its due time ({@code next}, from the engine),
+   * with what {@code after} (the status this reconcile leaves) makes of it: its answer starts the
+   * reconcile that takes it. Returns the latest instant by which all of them have answered or timed
+   * out, or null when none is scheduled.
+   */
+  public Instant schedule(
+      ModelDeployment md,
+      ModelDeploymentStatus after,
+      Map<GateSpec, Instant> next,
+      Context<ModelDeployment> ctx) {
+    ResourceID id = ResourceID.fromResource(md);
+    Instant answered = null;
+    for (Map.Entry<GateSpec, Instant> e : next.entrySet()) {
+      MeasurementQueue.Job job = job(md, after, e.getKey(), ctx);
+      queue.schedule(id, job, e.getValue());
+      Instant by =
+          e.getValue()
+              .plus(job.timeout())
+              .plus(MeasurementQueue.GRACE)
+              .plus(MeasurementQueue.AFTER_DUE);
+      answered = answered == null || by.isAfter(answered) ? by : answered;
+    }
+    return answered;
+  }
+
+  private MeasurementQueue.Job job(
+      ModelDeployment md, ModelDeploymentStatus st, GateSpec g, Context<ModelDeployment> ctx) {
     GateRunner.Variables vars =
         new GateRunner.Variables(
             variables(md, st.canary.version, st.canary.revision, "canary"),
             variables(md, st.stable.version, st.stable.revision, "stable"));
     String ns = md.getMetadata().getNamespace();
-    List<MeasurementQueue.Job> jobs = new ArrayList<>();
-    for (GateSpec g : due) {
-      jobs.add(
-          new MeasurementQueue.Job(
-              g.name,
-              key(st, g),
-              targets.timeout(g),
-              () -> runner.measureOne(g, vars, x -> targets.target(x, ns, ctx.getClient()))));
-    }
-    Map<String, io.modelrollout.operator.analysis.Measurement> ready = queue.collect(id, jobs);
-    recordLag(st, due, ready.keySet());
-    return s.withMeasurements(ready);
+    return new MeasurementQueue.Job(
+        g.name,
+        key(st, g),
+        targets.timeout(g),
+        () -> runner.measureOne(g, vars, x -> targets.target(x, ns, ctx.getClient())));
   }
 
   /** How late each taken measurement is against its gate's due time. */

@@ -3,6 +3,7 @@ package io.modelrollout.operator.controller;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modelrollout.operator.analysis.Measurement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -20,12 +26,17 @@ import java.util.stream.Collectors;
 /**
  * Gate queries run here, never on a reconcile thread: a bounded pool of query threads. A reconcile
  * that needs a measurement starts it and goes on; when the measurement completes, the
- * ModelDeployment is reconciled again and takes it. A query that hangs past its timeout (plus a
- * grace) completes as a timeout, so it holds one query thread at most that long and no reconcile at
- * all.
+ * ModelDeployment is reconciled again and takes it. A measurement may also be scheduled ahead, at
+ * the instant its gate comes due ({@link #schedule}): then its answer, not a timer, starts the
+ * reconcile that takes it, and a measurement costs one reconcile instead of two. A query that hangs
+ * past its timeout (plus a grace) completes as a timeout, so it holds one query thread at most that
+ * long and no reconcile at all.
  */
 public final class MeasurementQueue implements AutoCloseable {
   static final Duration GRACE = Duration.ofSeconds(5);
+
+  /** A scheduled measurement starts this long after its due time: never before the gate is due. */
+  static final Duration AFTER_DUE = Duration.ofMillis(5);
 
   /**
    * One measurement to take.
@@ -35,9 +46,27 @@ public final class MeasurementQueue implements AutoCloseable {
    */
   public record Job(String gate, String key, Duration timeout, Supplier<Measurement> query) {}
 
-  private record InFlight(String gate, CompletableFuture<Measurement> result) {}
+  /** A measurement asked for or scheduled; started at most once. */
+  private static final class InFlight {
+    final Job job;
+    final CompletableFuture<Measurement> result = new CompletableFuture<>();
+    final AtomicBoolean started = new AtomicBoolean();
+    volatile ScheduledFuture<?> timer;
+
+    InFlight(Job job) {
+      this.job = job;
+    }
+
+    void cancel() {
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+    }
+  }
 
   private final ExecutorService pool;
+  private final ScheduledExecutorService timers;
   private final MeasurementEvents events;
   private final Map<ResourceID, Map<String, InFlight>> inFlight = new ConcurrentHashMap<>();
 
@@ -55,25 +84,48 @@ public final class MeasurementQueue implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "gate-timer");
+              th.setDaemon(true);
+              return th;
+            });
+    t.setRemoveOnCancelPolicy(true); // a cancelled schedule holds no memory until its time
+    this.timers = t;
     this.events = events;
   }
 
   /**
-   * The measurements of {@code jobs} that are ready, by gate; starts those not started yet. Jobs no
-   * longer asked for are forgotten (their results are never used).
+   * The measurements of {@code jobs} that are ready, by gate; starts those not started yet (a
+   * scheduled one too, if its time has not come). Jobs no longer asked for are forgotten (their
+   * results are never used, their schedules cancelled).
    */
   public Map<String, Measurement> collect(ResourceID id, List<Job> jobs) {
     Map<String, InFlight> mine = inFlight.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
     Set<String> asked = jobs.stream().map(Job::key).collect(Collectors.toSet());
-    mine.keySet().retainAll(asked);
+    mine.entrySet()
+        .removeIf(
+            e -> {
+              if (asked.contains(e.getKey())) {
+                return false;
+              }
+              e.getValue().cancel();
+              return true;
+            });
     Map<String, Measurement> ready = new LinkedHashMap<>();
     for (Job job : jobs) {
       InFlight f = mine.get(job.key());
       if (f == null) {
-        mine.put(job.key(), new InFlight(job.gate(), start(id, job)));
-      } else if (f.result().isDone()) {
-        ready.put(job.gate(), f.result().join());
+        f = new InFlight(job);
+        mine.put(job.key(), f);
+        start(id, f);
+      } else if (f.result.isDone()) {
+        ready.put(job.gate(), f.result.join());
         mine.remove(job.key());
+      } else {
+        start(id, f); // scheduled for later, asked for now: now (a no-op when started)
       }
     }
     if (mine.isEmpty()) {
@@ -82,19 +134,59 @@ public final class MeasurementQueue implements AutoCloseable {
     return ready;
   }
 
+  /**
+   * Schedules {@code job} to start at {@code due} (plus {@link #AFTER_DUE}), unless a measurement
+   * with its key is known already.
+   */
+  public void schedule(ResourceID id, Job job, Instant due) {
+    Map<String, InFlight> mine = inFlight.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
+    if (mine.containsKey(job.key())) {
+      return;
+    }
+    InFlight f = new InFlight(job);
+    mine.put(job.key(), f);
+    long delay = Math.max(0, Duration.between(Instant.now(), due).plus(AFTER_DUE).toMillis());
+    try {
+      f.timer = timers.schedule(() -> start(id, f), delay, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      mine.remove(job.key(), f); // closing: the next reconcile asks for it
+    }
+  }
+
   /** Forgets a ModelDeployment that is gone. */
   public void forget(ResourceID id) {
-    inFlight.remove(id);
+    Map<String, InFlight> mine = inFlight.remove(id);
+    if (mine != null) {
+      mine.values().forEach(InFlight::cancel);
+    }
   }
 
   /** Queries started and not yet taken, for all ModelDeployments. */
   public int pending() {
-    return inFlight.values().stream().mapToInt(Map::size).sum();
+    return (int)
+        inFlight.values().stream()
+            .flatMap(m -> m.values().stream())
+            .filter(f -> f.started.get())
+            .count();
   }
 
-  private CompletableFuture<Measurement> start(ResourceID id, Job job) {
+  /** Measurements scheduled and not started yet, for all ModelDeployments. */
+  int scheduled() {
+    return (int)
+        inFlight.values().stream()
+            .flatMap(m -> m.values().stream())
+            .filter(f -> !f.started.get())
+            .count();
+  }
+
+  private void start(ResourceID id, InFlight f) {
+    if (!f.started.compareAndSet(false, true)) {
+      return;
+    }
+    f.cancel();
+    Job job = f.job;
     Duration limit = job.timeout().plus(GRACE);
-    return CompletableFuture.supplyAsync(job.query(), pool)
+    CompletableFuture.supplyAsync(job.query(), pool)
         .completeOnTimeout(
             new Measurement.Error(
                 Measurement.ErrorKind.TIMEOUT,
@@ -108,11 +200,16 @@ public final class MeasurementQueue implements AutoCloseable {
                     Measurement.ErrorKind.QUERY_ERROR,
                     e.getCause() != null ? String.valueOf(e.getCause()) : String.valueOf(e),
                     job.gate()))
-        .whenComplete((m, e) -> events.measured(id));
+        .whenComplete(
+            (m, e) -> {
+              f.result.complete(m);
+              events.measured(id);
+            });
   }
 
   @Override
   public void close() {
+    timers.shutdownNow();
     pool.shutdownNow();
   }
 }

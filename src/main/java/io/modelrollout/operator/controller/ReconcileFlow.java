@@ -34,6 +34,9 @@ public class ReconcileFlow {
   static final Duration ACTION_RETRY = Duration.ofSeconds(5);
   static final Duration FLUSH_MIN = Duration.ofMillis(50);
 
+  /** A wake-up this much before a scheduled measurement is still left to it. */
+  static final Duration EARLY = Duration.ofMillis(100);
+
   private final WorldReader reader;
   private final OperatorSettings settings;
   private final RolloutEngine engine;
@@ -108,6 +111,9 @@ public class ReconcileFlow {
     }
     ModelDeployment current = publish(cached, md, status, decision.settling(), ctx);
     gates.recordMetrics(md, snapshot, status);
+    if (decision.applyResources()) {
+      next = scheduleGates(md, snapshot, status, next, ctx);
+    }
     Duration flush = throttle.flushIn(cached, clock.instant());
     if (flush != null) {
       Duration soon = flush.compareTo(FLUSH_MIN) < 0 ? FLUSH_MIN : flush;
@@ -115,6 +121,32 @@ public class ReconcileFlow {
     }
     if (decision.actionConsumed() && !clearAction(current, snapshot.action(), status, ctx)) {
       next = next == null || next.compareTo(ACTION_RETRY) > 0 ? ACTION_RETRY : next;
+    }
+    return next;
+  }
+
+  /**
+   * Schedules each gate's next measurement at its due time; its answer starts the reconcile that
+   * takes it, so no timer needs to wake this ModelDeployment for it. When nothing else is due
+   * before the first of them, the requeue becomes a safety net: the time by which every scheduled
+   * measurement has answered or timed out (each completion reconciles first).
+   */
+  private Duration scheduleGates(
+      ModelDeployment md,
+      RolloutSnapshot snapshot,
+      ModelDeploymentStatus status,
+      Duration next,
+      Context<ModelDeployment> ctx) {
+    var dues = engine.gatesNext(snapshot, status);
+    if (dues.isEmpty()) {
+      return next;
+    }
+    Instant answered = gates.schedule(md, status, dues, ctx);
+    Instant first = dues.values().stream().min(Instant::compareTo).orElseThrow();
+    Instant exact = clock.instant();
+    if (answered != null && next != null && !exact.plus(next).isBefore(first.minus(EARLY))) {
+      Duration safety = Duration.between(exact, answered);
+      return safety.isNegative() ? next : safety;
     }
     return next;
   }

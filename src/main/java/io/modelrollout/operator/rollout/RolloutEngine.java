@@ -61,6 +61,29 @@ public final class RolloutEngine {
         .due(st, plan.clampIndex(st.currentStepIndex));
   }
 
+  /**
+   * When each gate of the current stage is next due, as {@code after} (the status a reconcile
+   * leaves) has it: empty when no gate will be measured (paused, invalid, at zero replicas, no
+   * analysis, or every verdict final). The A/B test's own metrics are not among them.
+   */
+  public Map<GateSpec, Instant> gatesNext(RolloutSnapshot s, ModelDeploymentStatus after) {
+    if (after == null
+        || after.canary == null
+        || after.currentStepIndex == null
+        || !s.problems().isEmpty()
+        || s.policy() == null) {
+      return Map.of();
+    }
+    if (s.specPaused() || Boolean.TRUE.equals(after.userPaused) || s.replicas() == 0) {
+      return Map.of();
+    }
+    RolloutPlan plan = RolloutPlan.of(s.policy());
+    Instant exact = clock.instant();
+    return new StageRunner(
+            s, plan, exact.truncatedTo(ChronoUnit.SECONDS), exact, progressDeadline(s), 0)
+        .nextDue(after, plan.clampIndex(after.currentStepIndex));
+  }
+
   public RolloutDecision decide(RolloutSnapshot s) {
     ModelDeploymentStatus st = StatusCopy.of(s.status());
     st.observedGeneration = s.generation();

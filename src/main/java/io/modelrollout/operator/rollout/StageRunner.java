@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Decides whether the current stage is done, must wait (until when), or rolls back. */
@@ -284,6 +285,33 @@ final class StageRunner {
         }
       }
       out.addAll(experiments.due(st, e, started));
+    }
+    return out;
+  }
+
+  /** When each gate of the current analysis stage, or an experiment's guardrails, is next due. */
+  Map<GateSpec, Instant> nextDue(ModelDeploymentStatus st, int index) {
+    if (st.stepStartedAt == null) {
+      return Map.of();
+    }
+    Instant started = Instant.parse(st.stepStartedAt);
+    Stage stage = plan.stage(index);
+    List<String> names;
+    Instant keepUntil;
+    if (stage instanceof Stage.Analysis a) {
+      names = a.gates();
+      keepUntil = a.minDuration() == null ? null : started.plus(a.minDuration());
+    } else if (stage instanceof Stage.Experiment e && e.spec().guardrails != null) {
+      names = e.spec().guardrails;
+      keepUntil = Instant.MAX;
+    } else {
+      return Map.of();
+    }
+    Map<GateSpec, Instant> out = new java.util.LinkedHashMap<>();
+    for (String name : names) {
+      GateSpec spec = gateSpec(name);
+      GateSchedule.nextDue(spec, GateSchedule.find(st.gates, name), started, keepUntil)
+          .ifPresent(t -> out.put(spec, t));
     }
     return out;
   }

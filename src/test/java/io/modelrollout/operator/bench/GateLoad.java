@@ -59,6 +59,7 @@ final class GateLoad {
     double cpu0 = ProcessStats.cpuSeconds(pid);
     CpuSplit split = new CpuSplit(b);
     Map<String, Double> all0 = split.now();
+    long mark = b.audit.mark();
     int window = 60;
     Thread.sleep(window * 1000L);
     Map<Double, Double> lag1 = lag();
@@ -76,6 +77,17 @@ final class GateLoad {
                 + " (MRO_PROMETHEUS_CONCURRENCY); no reconcile thread waits on a query.%n",
             window, qps, (int) ideal, p50, p95, cpu));
     b.report.append(String.format("%nCPU by process over those %d s: %s.%n", window, byProcess));
+    b.report.append(
+        String.format("%nAPI requests per second over those %d s, the most frequent: ", window));
+    b.report.append(
+        String.join(
+            ", ",
+            b.audit.byUser(mark).entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(8)
+                .map(e -> String.format("%s %.1f", e.getKey(), e.getValue() / (double) window))
+                .toList()));
+    b.report.append(".\n");
     b.verdict(
         p95 < 1.0,
         "%d gates at 1 s intervals, lag p95 < 1 s: %.2f s (%.0f queries/s)",

@@ -219,6 +219,12 @@ class CanaryEngineTest {
         .as("measured at .600, not at the whole second")
         .isEqualTo(start.plusMillis(600).toString());
     assertThat(d.requeueAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(new RolloutEngine(w.clock).gatesNext(w.snapshot(Map.of()), d.status()).values())
+        .as("what the operator schedules: the next measurement, one interval on")
+        .containsExactly(start.plusMillis(1600));
+    w.specPaused = true;
+    assertThat(new RolloutEngine(w.clock).gatesNext(w.snapshot(Map.of()), d.status())).isEmpty();
+    w.specPaused = false;
     int measured = w.measured.size();
 
     w.advance(Duration.ofMillis(900)); // 1.5 s: the second has turned, the interval has not
