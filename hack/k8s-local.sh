@@ -11,7 +11,8 @@
 #
 # Settings: K8S_RUN (run directory), APISERVER_PORT, ETCD_PORT, ETCD_PEER_PORT, KCM_PORT,
 # SCHED_PORT; AUDIT=1 writes an audit log of every write to $K8S_RUN/logs/audit.log (AUDIT=2:
-# of every request; AUDIT=3: every write with its request body), rotated at AUDIT_LOG_MAXSIZE megabytes (default 200);
+# of every request; AUDIT=3: every write with its request body; AUDIT=4: every request of the
+# comma-separated AUDIT_USERS and pod status writes), rotated at AUDIT_LOG_MAXSIZE megabytes (default 200);
 # SERVICE_CIDR (default 10.0.0.0/16), KWOK_NODES (default 1) and KWOK_NODE_PODS (default 1000)
 # size the cluster; CLIENT_QPS (default 50) is the controller manager's and scheduler's client rate.
 # The HorizontalPodAutoscaler controller syncs every 5 s (default 15 s), so autoscaling tests wait less.
@@ -266,7 +267,25 @@ start_apiserver() {
     [[ $AUDIT == 2 ]] && reads="" # reads too (benchmarks count them)
     local level=Metadata
     [[ $AUDIT == 3 ]] && level=Request # writes with their bodies (tracing what a rollout writes)
-    cat >"$RUN/audit-policy.yaml" <<POLICY
+    if [[ $AUDIT == 4 ]]; then
+      local users
+      users=$(sed 's/[^,][^,]*/"&"/g' <<<"${AUDIT_USERS:?AUDIT=4 needs AUDIT_USERS}")
+      # the benchmark's: every request of AUDIT_USERS, and pod status writes (when pods got
+      # ready); the rest of the cluster's requests cost the API server no audit work
+      cat >"$RUN/audit-policy.yaml" <<POLICY
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    users: [$users]
+  - level: Metadata
+    verbs: [patch, update]
+    resources: [{group: "", resources: [pods/status]}]
+  - level: None
+POLICY
+    else
+      cat >"$RUN/audit-policy.yaml" <<POLICY
 apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: [RequestReceived]
@@ -274,6 +293,7 @@ rules:
 $reads
   - level: $level
 POLICY
+    fi
     audit=(--audit-policy-file="$RUN/audit-policy.yaml" --audit-log-path="$RUN/logs/audit.log"
       --audit-log-maxsize="${AUDIT_LOG_MAXSIZE:-200}" --audit-log-maxbackup=1)
   fi

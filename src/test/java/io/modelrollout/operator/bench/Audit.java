@@ -39,22 +39,6 @@ final class Audit {
     return out;
   }
 
-  /** Requests since {@code from} by anyone, as "user: verb resource[/subresource]". */
-  Map<String, Integer> byUser(long from) throws IOException {
-    Map<String, Integer> out = new TreeMap<>();
-    scan(
-        from,
-        true,
-        e ->
-            out.merge(
-                e.path("user").path("username").asText().replaceFirst("^system:", "")
-                    + ": "
-                    + kindOf(e),
-                1,
-                Integer::sum));
-    return out;
-  }
-
   /**
    * Seconds from {@code t0} to the last request since {@code from} of this kind ("verb
    * resource[/subresource]"), by this log's user or, with {@code anyUser}, by anyone; -1 when none.

@@ -78,11 +78,11 @@ final class GateLoad {
             window, qps, (int) ideal, p50, p95, cpu));
     b.report.append(String.format("%nCPU by process over those %d s: %s.%n", window, byProcess));
     b.report.append(
-        String.format("%nAPI requests per second over those %d s, the most frequent: ", window));
+        String.format("%nThe operator's API requests per second over those %d s: ", window));
     b.report.append(
         String.join(
             ", ",
-            b.audit.byUser(mark).entrySet().stream()
+            b.audit.since(mark).entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .limit(8)
                 .map(e -> String.format("%s %.1f", e.getKey(), e.getValue() / (double) window))
