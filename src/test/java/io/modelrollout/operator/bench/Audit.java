@@ -72,15 +72,28 @@ final class Audit {
       java.io.BufferedReader r =
           new java.io.BufferedReader(
               java.nio.channels.Channels.newReader(ch, StandardCharsets.UTF_8), 1 << 16);
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (!anyUser && !line.contains(quotedUser)) {
-          continue; // most lines are other users': no need to parse them
+      // a mark may fall inside a line the API server was writing, and the last line may not be
+      // written in full yet: those two may be cut; any other line must parse
+      String line = r.readLine();
+      boolean first = true;
+      while (line != null) {
+        String next = r.readLine();
+        if (anyUser || line.contains(quotedUser)) { // most lines are other users': not parsed
+          JsonNode e;
+          try {
+            e = JSON.readTree(line);
+          } catch (com.fasterxml.jackson.core.JsonProcessingException cut) {
+            if (!first && next != null) {
+              throw cut;
+            }
+            e = null;
+          }
+          if (e != null && (anyUser || user.equals(e.path("user").path("username").asText()))) {
+            each.accept(e);
+          }
         }
-        JsonNode e = JSON.readTree(line);
-        if (anyUser || user.equals(e.path("user").path("username").asText())) {
-          each.accept(e);
-        }
+        first = false;
+        line = next;
       }
     }
   }

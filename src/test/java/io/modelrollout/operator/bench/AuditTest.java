@@ -42,6 +42,25 @@ class AuditTest {
   }
 
   @Test
+  void aLineBeingWrittenAtEitherEndIsSkippedAndOnlyThere(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("audit.log");
+    String whole = line(OP, "patch", "deployments", "", "10:00:00.5");
+    Files.writeString(log, whole.substring(0, 40)); // the mark falls inside this line
+    Audit audit = new Audit(log, OP);
+    long mark = audit.mark();
+    Files.writeString(
+        log,
+        whole.substring(40) + whole + whole.substring(0, 60), // the last one is not written yet
+        java.nio.file.StandardOpenOption.APPEND);
+    assertThat(audit.since(mark)).containsEntry("patch deployments", 1);
+
+    Files.writeString(log, whole + whole.substring(0, whole.length() - 10) + "\n" + whole);
+    assertThatThrownBy(() -> audit.since(0))
+        .as("a cut line in the middle is an error, not a gap in the counts")
+        .isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
+  }
+
+  @Test
   void aRotatedLogIsRefused(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("audit.log");
     Files.writeString(log, line(OP, "patch", "deployments", "", "10:00:00.5").repeat(3));

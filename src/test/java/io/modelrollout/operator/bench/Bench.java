@@ -224,6 +224,11 @@ public final class Bench {
 
   private void header(String argLine, int nodes) throws Exception {
     report.append("# Benchmark, ").append(LocalDate.now()).append("\n\n");
+    report.append(
+        String.format(
+            "Speed of this machine's cores when the run began (they vary from day to day on shared"
+                + " hosts): SHA-256 of 512 MiB took %.2f s on one core.%n%n",
+            probe()));
     report
         .append("Command: `make bench")
         .append(argLine.isBlank() ? "" : " ARGS=\"" + argLine + "\"")
@@ -281,6 +286,19 @@ public final class Bench {
   }
 
   // ---- helpers shared by the parts
+
+  /** Seconds one core takes to hash 512 MiB: a yardstick for runs on different days. */
+  static double probe() throws Exception {
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    byte[] block = new byte[1 << 20];
+    sha.update(block); // warm
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 512; i++) {
+      sha.update(block);
+    }
+    sha.digest();
+    return (System.nanoTime() - t0) / 1e9;
+  }
 
   void section(String title) {
     report.append("\n## ").append(title).append("\n\n");

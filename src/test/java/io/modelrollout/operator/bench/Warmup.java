@@ -38,6 +38,11 @@ final class Warmup {
             Fixtures.patch(
                 b.admin, ns, "w-" + i, "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}"));
     b.await(ns, n, Duration.ofMinutes(5), m -> Bench.healthyAt(m, "2.0.0"));
+    // the ModelDeployments first (their pods with them), then the namespace and the policy
+    b.admin.resources(io.modelrollout.operator.api.ModelDeployment.class).inNamespace(ns).delete();
+    while (!b.list(ns).isEmpty() && System.nanoTime() - t0 < Duration.ofMinutes(5).toNanos()) {
+      Thread.sleep(500);
+    }
     b.admin.namespaces().withName(ns).delete();
     long gone = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (b.admin.namespaces().withName(ns).get() != null && System.nanoTime() < gone) {
