@@ -11,6 +11,7 @@ import io.modelrollout.operator.api.ModelDeployment;
 import io.modelrollout.operator.api.ModelDeploymentStatus;
 import io.modelrollout.operator.rollout.RolloutSnapshot;
 import io.modelrollout.operator.telemetry.RolloutMetrics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,12 +68,14 @@ public class GateMeasurer {
       ModelDeployment md,
       ModelDeploymentStatus after,
       Map<GateSpec, Instant> next,
+      Instant now,
       Context<ModelDeployment> ctx) {
     ResourceID id = ResourceID.fromResource(md);
     Instant answered = null;
     for (Map.Entry<GateSpec, Instant> e : next.entrySet()) {
       MeasurementQueue.Job job = job(md, after, e.getKey(), ctx);
-      queue.schedule(id, job, e.getValue());
+      Duration wait = Duration.between(now, e.getValue());
+      queue.schedule(id, md.getMetadata().getUid(), job, wait.isNegative() ? Duration.ZERO : wait);
       Instant by =
           e.getValue()
               .plus(job.timeout())
@@ -114,14 +117,19 @@ public class GateMeasurer {
   }
 
   /** Forgets the measurements of a ModelDeployment that is gone. */
-  public void forget(ResourceID id) {
-    queue.forget(id);
+  public void forget(ResourceID id, String uid) {
+    queue.forget(id, uid);
   }
 
-  /** One measurement round of a gate: its canary, stage and the last time it was measured. */
+  /**
+   * One measurement round of a gate: its canary, stage, the last time it was measured, and its
+   * definition (a policy edited since a measurement was scheduled gets a new one).
+   */
   private static String key(ModelDeploymentStatus st, GateSpec g) {
     GateStatus last = GateSchedule.find(st.gates, g.name);
-    return st.canary.revision
+    return Integer.toHexString(io.modelrollout.operator.support.Json.canonical(g).hashCode())
+        + "/"
+        + st.canary.revision
         + "/"
         + st.currentStepIndex
         + "/"

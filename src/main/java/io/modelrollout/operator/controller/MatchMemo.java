@@ -30,8 +30,8 @@ final class MatchMemo {
 
   /**
    * Whether {@code actual} at its resourceVersion matched a desired object made from this same
-   * {@code recipe}: what the desired object was built from (the ModelDeployment's resourceVersion
-   * and the decision's inputs). A known recipe needs neither the desired object nor its
+   * {@code recipe}: what the desired object was built from (the ModelDeployment's uid and spec
+   * generation, and the decision's inputs). A known recipe needs neither the desired object nor its
    * fingerprint.
    */
   boolean knownRecipe(HasMetadata actual, String recipe) {

@@ -3,7 +3,6 @@ package io.modelrollout.operator.controller;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.modelrollout.operator.analysis.Measurement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +68,8 @@ public final class MeasurementQueue implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final MeasurementEvents events;
   private final Map<ResourceID, Map<String, InFlight>> inFlight = new ConcurrentHashMap<>();
+  private static final int MAX_GONE = 10_000;
+  private final Map<ResourceID, String> gone = new ConcurrentHashMap<>(); // id -> uid deleted
 
   public MeasurementQueue(int concurrency, MeasurementEvents events) {
     AtomicInteger n = new AtomicInteger();
@@ -135,26 +136,36 @@ public final class MeasurementQueue implements AutoCloseable {
   }
 
   /**
-   * Schedules {@code job} to start at {@code due} (plus {@link #AFTER_DUE}), unless a measurement
-   * with its key is known already.
+   * Schedules {@code job} to start in {@code delay} (plus {@link #AFTER_DUE}), unless a measurement
+   * with its key is known already, or the ModelDeployment ({@code uid}) is gone.
    */
-  public void schedule(ResourceID id, Job job, Instant due) {
+  public void schedule(ResourceID id, String uid, Job job, Duration delay) {
+    if (uid != null && uid.equals(gone.get(id))) {
+      return; // a reconcile that ran on as it was deleted
+    }
     Map<String, InFlight> mine = inFlight.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
     if (mine.containsKey(job.key())) {
       return;
     }
     InFlight f = new InFlight(job);
     mine.put(job.key(), f);
-    long delay = Math.max(0, Duration.between(Instant.now(), due).plus(AFTER_DUE).toMillis());
     try {
-      f.timer = timers.schedule(() -> start(id, f), delay, TimeUnit.MILLISECONDS);
+      f.timer =
+          timers.schedule(
+              () -> start(id, f), delay.plus(AFTER_DUE).toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       mine.remove(job.key(), f); // closing: the next reconcile asks for it
     }
   }
 
-  /** Forgets a ModelDeployment that is gone. */
-  public void forget(ResourceID id) {
+  /** Forgets a ModelDeployment that is gone; nothing is scheduled for it ({@code uid}) again. */
+  public void forget(ResourceID id, String uid) {
+    if (uid != null) {
+      if (gone.size() >= MAX_GONE) {
+        gone.clear(); // a bound, not an eviction policy: the race it guards against is short
+      }
+      gone.put(id, uid);
+    }
     Map<String, InFlight> mine = inFlight.remove(id);
     if (mine != null) {
       mine.values().forEach(InFlight::cancel);

@@ -61,7 +61,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   /** Forgets what the reconciler keeps in memory for a ModelDeployment that was deleted. */
   public void forget(ModelDeployment md) {
     var id = io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(md);
-    gates.forget(id);
+    gates.forget(id, md.getMetadata().getUid());
     flow.forget(id);
     failures.forget(id);
     metrics.forget(md.getMetadata().getNamespace(), md.getMetadata().getName());

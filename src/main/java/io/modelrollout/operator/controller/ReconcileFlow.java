@@ -89,11 +89,14 @@ public class ReconcileFlow {
     RolloutSnapshot snapshot = WorldReader.snapshot(world, problems);
     snapshot = gates.measure(md, snapshot, engine.gatesDue(snapshot), ctx);
     RolloutDecision decision = engine.decide(snapshot);
+    Instant decided = clock.instant(); // requeueAfter counts from here
     Instant now = now();
     ModelDeploymentStatus status;
     Duration next = decision.requeueAfter();
+    boolean staleLeft = false;
     if (decision.applyResources()) {
       Applier.Result applied = applier.apply(world, snapshot, decision, ctx);
+      staleLeft = !applied.staleRoutes().isEmpty();
       status =
           StatusAggregator.applied(
               decision.status(),
@@ -103,16 +106,16 @@ public class ReconcileFlow {
               Labels.selectorText(md, decision.stableRevision()),
               AutoscalingState.of(md, decision, ctx),
               now);
-      if (!applied.staleRoutes().isEmpty()) {
-        next = next == null || next.compareTo(STALE_ROUTE_RETRY) > 0 ? STALE_ROUTE_RETRY : next;
-      }
     } else {
       status = StatusAggregator.invalid(decision.status(), snapshot.generation(), problems, now);
     }
     ModelDeployment current = publish(cached, md, status, decision.settling(), ctx);
     gates.recordMetrics(md, snapshot, status);
     if (decision.applyResources()) {
-      next = scheduleGates(md, snapshot, status, next, ctx);
+      next = scheduleGates(md, snapshot, status, decided, next, ctx);
+      if (staleLeft) { // after scheduleGates: a retry of its own, not for a gate to postpone
+        next = next == null || next.compareTo(STALE_ROUTE_RETRY) > 0 ? STALE_ROUTE_RETRY : next;
+      }
     }
     Duration flush = throttle.flushIn(cached, clock.instant());
     if (flush != null) {
@@ -127,26 +130,31 @@ public class ReconcileFlow {
 
   /**
    * Schedules each gate's next measurement at its due time; its answer starts the reconcile that
-   * takes it, so no timer needs to wake this ModelDeployment for it. When nothing else is due
-   * before the first of them, the requeue becomes a safety net: the time by which every scheduled
-   * measurement has answered or timed out (each completion reconciles first).
+   * takes it, so no timer needs to wake this ModelDeployment for it. When the engine's wake-up
+   * ({@code next}, counted from {@code decided}) is for the first of them, none of them is due yet
+   * and nothing else is due before, the requeue becomes a safety net: the time by which every
+   * scheduled measurement has answered or timed out (each completion reconciles first, and looks at
+   * every deadline again). A measurement already due keeps the engine's requeue.
    */
   private Duration scheduleGates(
       ModelDeployment md,
       RolloutSnapshot snapshot,
       ModelDeploymentStatus status,
+      Instant decided,
       Duration next,
       Context<ModelDeployment> ctx) {
     var dues = engine.gatesNext(snapshot, status);
     if (dues.isEmpty()) {
       return next;
     }
-    Instant answered = gates.schedule(md, status, dues, ctx);
-    Instant first = dues.values().stream().min(Instant::compareTo).orElseThrow();
     Instant exact = clock.instant();
-    if (answered != null && next != null && !exact.plus(next).isBefore(first.minus(EARLY))) {
-      Duration safety = Duration.between(exact, answered);
-      return safety.isNegative() ? next : safety;
+    Instant answered = gates.schedule(md, status, dues, exact, ctx);
+    Instant first = dues.values().stream().min(Instant::compareTo).orElseThrow();
+    if (answered != null
+        && next != null
+        && first.isAfter(exact)
+        && !decided.plus(next).isBefore(first.minus(EARLY))) {
+      return Duration.between(exact, answered);
     }
     return next;
   }

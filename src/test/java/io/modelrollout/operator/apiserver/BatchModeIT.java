@@ -123,7 +123,9 @@ class BatchModeIT {
         .as("batch.activeDeadlineSeconds")
         .isEqualTo(3600L);
     assertThat(v.getMetadata().getLabels()).containsEntry("modelrollout.io/job-kind", "validation");
-    assertThat(scenario.md("scorer").getStatus().phase).isEqualTo(Phase.Progressing);
+    // the validation Job is created before the status that tells of it is written
+    assertThat(scenario.awaitMd("scorer", m -> m.getStatus().phase == Phase.Progressing))
+        .isNotNull();
     assertThat(cron().getMetadata().getLabels()).containsEntry("modelrollout.io/revision", r1);
 
     jobs.succeed(validation);

@@ -40,8 +40,8 @@ class MeasurementQueueTest {
   @Test
   void aScheduledMeasurementStartsAtItsDueTimeAndIsTakenByTheNextCollect() {
     Instant due = Instant.now().plusMillis(300);
-    queue.schedule(id, job("k1"), due);
-    queue.schedule(id, job("k1"), due); // known: not twice
+    queue.schedule(id, "u1", job("k1"), Duration.ofMillis(300));
+    queue.schedule(id, "u1", job("k1"), Duration.ofMillis(300)); // known: not twice
     assertThat(queue.scheduled()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> queries.get() == 1);
     assertThat(startedAt.get()).as("never before the gate is due").isAfterOrEqualTo(due);
@@ -55,7 +55,7 @@ class MeasurementQueueTest {
 
   @Test
   void aScheduledMeasurementAskedForEarlierStartsThen() {
-    queue.schedule(id, job("k1"), Instant.now().plusSeconds(60));
+    queue.schedule(id, "u1", job("k1"), Duration.ofSeconds(60));
     assertThat(queue.collect(id, List.of(job("k1")))).isEmpty();
     await().atMost(Duration.ofSeconds(5)).until(() -> queries.get() == 1);
     assertThat(queue.scheduled()).isZero();
@@ -63,15 +63,20 @@ class MeasurementQueueTest {
 
   @Test
   void aScheduledMeasurementNoLongerAskedForIsCancelled() throws InterruptedException {
-    queue.schedule(id, job("k1"), Instant.now().plusMillis(200));
+    queue.schedule(id, "u1", job("k1"), Duration.ofMillis(200));
     queue.collect(id, List.of()); // the stage moved on
     assertThat(queue.scheduled()).isZero();
     Thread.sleep(600);
     assertThat(queries).hasValue(0);
 
-    queue.schedule(id, job("k2"), Instant.now().plusMillis(200));
-    queue.forget(id); // the ModelDeployment is gone
+    queue.schedule(id, "u1", job("k2"), Duration.ofMillis(200));
+    queue.forget(id, "u1"); // the ModelDeployment is gone
+    queue.schedule(id, "u1", job("k3"), Duration.ZERO); // a reconcile that ran on as it went
     Thread.sleep(600);
     assertThat(queries).hasValue(0);
+    assertThat(queue.scheduled()).isZero();
+
+    queue.schedule(id, "u2", job("k4"), Duration.ZERO); // created again under the same name
+    await().atMost(Duration.ofSeconds(5)).until(() -> queries.get() == 1);
   }
 }
