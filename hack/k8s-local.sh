@@ -12,9 +12,11 @@
 # Settings: K8S_RUN (run directory), APISERVER_PORT, ETCD_PORT, ETCD_PEER_PORT, KCM_PORT,
 # SCHED_PORT; AUDIT=1 writes an audit log of every write to $K8S_RUN/logs/audit.log (AUDIT=2:
 # of every request; AUDIT=3: every write with its request body; AUDIT=4: every request of the
-# comma-separated AUDIT_USERS and pod status writes), rotated at AUDIT_LOG_MAXSIZE megabytes (default 200);
-# SERVICE_CIDR (default 10.0.0.0/16), KWOK_NODES (default 1) and KWOK_NODE_PODS (default 1000)
-# size the cluster; CLIENT_QPS (default 50) is the controller manager's and scheduler's client rate.
+# comma-separated AUDIT_USERS, and the status writes of pods, ReplicaSets and Deployments), rotated
+# at AUDIT_LOG_MAXSIZE megabytes (default 200); SERVICE_CIDR (default 10.0.0.0/16), KWOK_NODES
+# (default 1) and KWOK_NODE_PODS (default 1000) size the cluster; CLIENT_QPS (default 50) is the
+# controller manager's and scheduler's client rate; CONTROLLER_SYNCS (default: Kubernetes' 5) the
+# Deployment and ReplicaSet controllers' workers.
 # The HorizontalPodAutoscaler controller syncs every 5 s (default 15 s), so autoscaling tests wait less.
 # kube-apiserver reaches aggregated APIs at their Service's endpoints (--enable-aggregator-routing):
 # no kube-proxy routes Service IPs here (the e2e tests serve external.metrics.k8s.io that way).
@@ -212,7 +214,7 @@ up() {
     --service-account-private-key-file="$RUN/pki/sa.key" --root-ca-file="$RUN/pki/ca.crt" \
     --use-service-account-credentials=true --controllers='*' \
     --horizontal-pod-autoscaler-sync-period=5s \
-    --kube-api-qps="$CLIENT_QPS" --kube-api-burst="$((CLIENT_QPS * 2))"
+    --kube-api-qps="$CLIENT_QPS" --kube-api-burst="$((CLIENT_QPS * 2))" ${CONTROLLER_SYNCS:+--concurrent-deployment-syncs=$CONTROLLER_SYNCS --concurrent-replicaset-syncs=$CONTROLLER_SYNCS}
   start_bg kube-scheduler "$BIN/kube-scheduler" \
     --kubeconfig="$KUBECONFIG_FILE" --authentication-kubeconfig="$KUBECONFIG_FILE" \
     --authorization-kubeconfig="$KUBECONFIG_FILE" \
@@ -270,8 +272,9 @@ start_apiserver() {
     if [[ $AUDIT == 4 ]]; then
       local users
       users=$(sed 's/[^,][^,]*/"&"/g' <<<"${AUDIT_USERS:?AUDIT=4 needs AUDIT_USERS}")
-      # the benchmark's: every request of AUDIT_USERS, and pod status writes (when pods got
-      # ready); the rest of the cluster's requests cost the API server no audit work
+      # the benchmark's: every request of AUDIT_USERS, and the status writes of pods, ReplicaSets
+      # and Deployments (when a pod got ready, and when its controllers said so); the rest of the
+      # cluster's requests cost the API server no audit work
       cat >"$RUN/audit-policy.yaml" <<POLICY
 apiVersion: audit.k8s.io/v1
 kind: Policy
@@ -281,7 +284,8 @@ rules:
     users: [$users]
   - level: Metadata
     verbs: [patch, update]
-    resources: [{group: "", resources: [pods/status]}]
+    resources: [{group: "", resources: [pods/status]},
+                {group: apps, resources: [replicasets/status, deployments/status]}]
   - level: None
 POLICY
     else

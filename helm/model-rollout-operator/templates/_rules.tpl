@@ -23,6 +23,11 @@ rbac.yaml (release namespace only).
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [list, watch, create, patch, delete]
+# the ReplicaSets of those Deployments, read only (informer): their ready count is seconds ahead of
+# the Deployment's status when the Deployment controller is busy
+- apiGroups: [apps]
+  resources: [replicasets]
+  verbs: [list, watch]
 # the Services <name>, <name>-stable, <name>-canary: informer and server-side apply; a
 # per-revision Service no longer in use is deleted (spec.service.revisionServices: Auto)
 - apiGroups: [""]

@@ -42,6 +42,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
   private final MeasurementEvents measured;
   private final MeasurementQueue queue;
   private final RolloutMetrics metrics;
+  private final EventRecorder events;
 
   public ModelDeploymentReconciler(
       ReconcileFlow flow,
@@ -52,6 +53,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
       RolloutMetrics metrics) {
     this.flow = flow;
     this.failures = new FailureHandler(flow, events, metrics);
+    this.events = events;
     this.gates = gates;
     this.measured = measured;
     this.queue = queue;
@@ -67,9 +69,15 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     metrics.forget(md.getMetadata().getNamespace(), md.getMetadata().getName());
   }
 
-  /** Stops the gate query threads. */
+  /** Stops the gate query threads, and the event lanes once what they hold is sent. */
   public void close() {
     queue.close();
+    events.close();
+  }
+
+  /** Waits until the events emitted so far were sent (tests read them right after a status). */
+  public boolean flushEvents(java.time.Duration atMost) {
+    return events.flush(atMost);
   }
 
   @Override
@@ -117,6 +125,7 @@ public class ModelDeploymentReconciler implements Reconciler<ModelDeployment> {
     List<EventSource<?, ModelDeployment>> sources = new java.util.ArrayList<>();
     sources.add(new InformerEventSource<>(deployments, context));
     sources.add(new InformerEventSource<>(services, context));
+    sources.add(RevisionReplicaSets.create(context, oneInformer));
     sources.add(PolicyEventSource.create(context));
     sources.addAll(ModeEventSources.create(context, flow.settings().edgeEnabled())); // issue 12
     sources.add(measured);

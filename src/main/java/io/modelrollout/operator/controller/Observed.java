@@ -16,6 +16,7 @@ import java.util.Set;
  *
  * @param missingPolicy name of a referenced RolloutPolicy that does not exist, or null
  * @param route the route of the spec's provider (NONE for ReplicaRatio or an API not served)
+ * @param replicaSetReady ready pods of each revision as its Deployment's ReplicaSets count them
  */
 public record Observed(
     ModelDeployment md,
@@ -25,4 +26,5 @@ public record Observed(
     TrafficProvider provider,
     RouteObservation route,
     Map<String, Deployment> deployments,
-    Map<String, Service> services) {}
+    Map<String, Service> services,
+    Map<String, Integer> replicaSetReady) {}

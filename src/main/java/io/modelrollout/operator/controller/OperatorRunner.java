@@ -54,7 +54,7 @@ public class OperatorRunner {
       @ConfigProperty(name = "modelrollout.leader-election.lease-name") String leaseName,
       @ConfigProperty(name = "modelrollout.leader-election.lease-namespace")
           Optional<String> leaseNamespace,
-      @ConfigProperty(name = "modelrollout.reconcile-threads", defaultValue = "10") int threads,
+      @ConfigProperty(name = "modelrollout.reconcile-threads", defaultValue = "20") int threads,
       @ConfigProperty(name = "modelrollout.resync-interval", defaultValue = "5m")
           java.time.Duration resync,
       @ConfigProperty(name = "modelrollout.metrics.per-resource-sdk", defaultValue = "false")

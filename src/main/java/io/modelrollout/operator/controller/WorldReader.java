@@ -70,8 +70,17 @@ public class WorldReader {
     Map<String, Service> services = new LinkedHashMap<>();
     ctx.getSecondaryResources(Service.class)
         .forEach(s -> services.put(s.getMetadata().getName(), s));
+    Map<String, Deployment> deployments = deployments(ctx);
     return new Observed(
-        md, policy, missing, installed, provider, route, deployments(ctx), Map.copyOf(services));
+        md,
+        policy,
+        missing,
+        installed,
+        provider,
+        route,
+        deployments,
+        Map.copyOf(services),
+        RevisionReplicaSets.readyByRevision(deployments, RevisionReplicaSets.of(md, ctx)));
   }
 
   /**
@@ -127,7 +136,7 @@ public class WorldReader {
         policy,
         o.provider() == TrafficProvider.ReplicaRatio,
         problems,
-        live(o.deployments()),
+        live(o.deployments(), o.replicaSetReady()),
         md.getStatus(),
         annotations == null ? null : annotations.get(Labels.ACTION_ANNOTATION),
         Map.of());
@@ -153,12 +162,19 @@ public class WorldReader {
     return Map.copyOf(out);
   }
 
-  private static Map<String, LiveRevision> live(Map<String, Deployment> deployments) {
+  /**
+   * Each revision's size and ready pods: the larger of what its Deployment's status and its
+   * ReplicaSets' say (the ReplicaSets' is seconds ahead under load; the Deployment's stays for a
+   * cache that has no ReplicaSet yet).
+   */
+  static Map<String, LiveRevision> live(
+      Map<String, Deployment> deployments, Map<String, Integer> replicaSetReady) {
     Map<String, LiveRevision> out = new LinkedHashMap<>();
     deployments.forEach(
         (rev, d) -> {
           var st = d.getStatus();
           int ready = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
+          ready = Math.max(ready, replicaSetReady.getOrDefault(rev, 0));
           int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
           String version = d.getMetadata().getLabels().get(Labels.VERSION);
           // pods above spec.replicas are on their way out, whatever the status still says

@@ -225,6 +225,7 @@ class CanaryRolloutIT {
   }
 
   private List<String> reasons() {
+    scenario.operator.flushEvents();
     return client.v1().events().inNamespace(ns).list().getItems().stream()
         .sorted(
             java.util.Comparator.comparing(

@@ -312,8 +312,11 @@ class FailureSurfacingIT {
       scenario.patch("m" + i, "{\"spec\":{\"model\":{\"version\":\"2.0.0\"}}}");
     }
     // an event in a terminating namespace is refused: expected, so not a warning
-    new EventRecorder(Clock.systemUTC())
-        .emit(client, scenario.md("m0"), EventSpec.normal("Probe", "into a terminating namespace"));
+    try (EventRecorder recorder = new EventRecorder(Clock.systemUTC())) {
+      recorder.emit(
+          client, scenario.md("m0"), EventSpec.normal("Probe", "into a terminating namespace"));
+      assertThat(recorder.flush(Duration.ofSeconds(10))).as("sent").isTrue();
+    }
     assertThat(scenario.events("Probe")).as("refused by the API server").isEmpty();
     await()
         .during(Duration.ofSeconds(3))

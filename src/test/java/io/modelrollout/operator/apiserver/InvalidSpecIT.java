@@ -165,6 +165,7 @@ class InvalidSpecIT {
   }
 
   private List<Event> warnings(String reason) {
+    scenario.operator.flushEvents();
     return client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> "Warning".equals(e.getType()) && reason.equals(e.getReason()))
         .toList();

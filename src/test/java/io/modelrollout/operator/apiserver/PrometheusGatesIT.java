@@ -320,6 +320,7 @@ class PrometheusGatesIT {
   }
 
   private Event event(String reason) {
+    scenario.operator.flushEvents();
     return client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> reason.equals(e.getReason()))
         .findFirst()

@@ -31,6 +31,7 @@ class ChartTest {
           rule("modelrollout.io", "modeldeployments/status", "patch"),
           rule("modelrollout.io", "rolloutpolicies", "list", "watch"),
           rule("apps", "deployments", "list", "watch", "create", "patch", "delete"),
+          rule("apps", "replicasets", "list", "watch"),
           rule("", "services", "list", "watch", "create", "patch", "delete"),
           rule("batch", "cronjobs", "list", "watch", "create", "patch"),
           rule("batch", "jobs", "list", "watch", "create", "patch", "delete"),

@@ -104,6 +104,13 @@ public final class OperatorHarness implements AutoCloseable {
         new ScriptedMetrics());
   }
 
+  /** Waits until the operator's events so far were sent: they leave off the reconcile thread. */
+  public void flushEvents() {
+    if (!reconciler.flushEvents(java.time.Duration.ofSeconds(10))) {
+      throw new IllegalStateException("events not sent within 10 s");
+    }
+  }
+
   @Override
   public void close() {
     operator.stop();

@@ -57,7 +57,11 @@ public final class Scenario implements AutoCloseable {
     Fixtures.patch(client, ns, name, json);
   }
 
+  /** The events of one reason, once the operator sent all it emitted so far. */
   public List<Event> events(String reason) {
+    if (!operatorStopped) {
+      operator.flushEvents();
+    }
     return client.v1().events().inNamespace(ns).list().getItems().stream()
         .filter(e -> reason.equals(e.getReason()))
         .toList();

@@ -1,0 +1,111 @@
+package io.modelrollout.operator.controller;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.modelrollout.operator.api.ModelDeployment;
+import io.modelrollout.operator.resources.Labels;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The ReplicaSets of the revisions' Deployments, kept only as owner and ready count: a pod's
+ * readiness is in its ReplicaSet's status within tens of milliseconds, while the Deployment
+ * controller, a queue further, can take seconds to copy it into the Deployment's status when it has
+ * hundreds of Deployments to sync (docs/benchmarks/2026-11-30-replicasets.md). A revision is as
+ * ready as the larger of the two says; only a change of the ready count wakes a reconcile.
+ */
+final class RevisionReplicaSets {
+  /** The ReplicaSets of the operator's Deployments: their pod template's labels are theirs. */
+  static final String SELECTOR = Labels.MANAGED_BY + "=" + Labels.OPERATOR + "," + Labels.REVISION;
+
+  private RevisionReplicaSets() {}
+
+  static EventSource<ReplicaSet, ModelDeployment> create(
+      EventSourceContext<ModelDeployment> context, boolean lean) {
+    var config =
+        InformerEventSourceConfiguration.from(ReplicaSet.class, ModelDeployment.class)
+            .withLabelSelector(SELECTOR)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(RevisionReplicaSets::owner)
+            .withOnAddFilter(rs -> ready(rs) > 0)
+            .withOnUpdateFilter(RevisionReplicaSets::readyChanged)
+            .withOnDeleteFilter((rs, unknownState) -> false);
+    if (lean) {
+      config.withItemStore(new LeanItemStore<>(RevisionReplicaSets::trim));
+    }
+    return new InformerEventSource<>(config.build(), context);
+  }
+
+  /** The ModelDeployment a ReplicaSet's pods belong to, by the name label of its pod template. */
+  static Set<ResourceID> owner(ReplicaSet rs) {
+    Map<String, String> labels = rs.getMetadata().getLabels();
+    String name = labels == null ? null : labels.get(Labels.NAME);
+    return name == null ? Set.of() : Set.of(new ResourceID(name, rs.getMetadata().getNamespace()));
+  }
+
+  /** What the cache keeps: name, labels, owners and status; not the pod template. */
+  static void trim(ReplicaSet rs) {
+    rs.setSpec(null);
+    rs.getMetadata().setAnnotations(null);
+  }
+
+  /** Whether an update wakes the ModelDeployment: only when the ready count changed. */
+  static boolean readyChanged(ReplicaSet now, ReplicaSet before) {
+    return ready(now) != ready(before);
+  }
+
+  static int ready(ReplicaSet rs) {
+    var st = rs == null ? null : rs.getStatus();
+    return st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
+  }
+
+  /**
+   * Ready pods of each revision as its Deployment's ReplicaSets count them: only ReplicaSets the
+   * Deployment (this very object, by uid) controls, so those of a deleted namesake left for the
+   * garbage collector count for nothing.
+   */
+  static Map<String, Integer> readyByRevision(
+      Map<String, Deployment> deployments, Collection<ReplicaSet> replicaSets) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    deployments.forEach(
+        (rev, d) -> {
+          String uid = d.getMetadata().getUid();
+          int sum = 0;
+          for (ReplicaSet rs : replicaSets) {
+            if (uid != null && controlledBy(rs, uid)) {
+              sum += ready(rs);
+            }
+          }
+          out.put(rev, sum);
+        });
+    return Map.copyOf(out);
+  }
+
+  private static boolean controlledBy(ReplicaSet rs, String uid) {
+    List<OwnerReference> owners = rs.getMetadata().getOwnerReferences();
+    if (owners == null) {
+      return false;
+    }
+    for (OwnerReference o : owners) {
+      if (uid.equals(o.getUid()) && Boolean.TRUE.equals(o.getController())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The cached ReplicaSets of one ModelDeployment. */
+  static List<ReplicaSet> of(ModelDeployment md, Context<ModelDeployment> ctx) {
+    return ModeEventSources.ofModel(ReplicaSet.class, md, ctx);
+  }
+}
