@@ -23,15 +23,24 @@ import org.jboss.logging.Logger;
  * Emits Kubernetes Events on a ModelDeployment, off the reconcile thread: each ModelDeployment's
  * events go, in order, through one of a few lanes (a thread each), so a rollout step waits for its
  * route and status writes, not for its events (seven per rollout; a third of the operator's
- * requests in a burst). A full lane makes the caller emit itself rather than lose an event. A
- * failure to emit is logged in one line, never fatal (at debug when the namespace is terminating,
- * which is expected). The log line of an event is written at once, in the reconcile's order.
+ * requests in a burst). A full lane makes the emitting reconcile wait for room rather than lose an
+ * event or send it out of order: the reconciles slow down to the pace the API server takes events
+ * at, as they did before. A failure to emit is logged in one line, never fatal (at debug when the
+ * namespace is terminating, which is expected). The log line of an event is written at once, in the
+ * reconcile's order.
  */
 public class EventRecorder implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
   private static final int MAX_MESSAGE = 1024;
-  private static final int LANES = 4;
-  private static final int LANE_CAPACITY = 10_000;
+  private static final int LANES = 8;
+
+  /**
+   * Events a lane holds before the reconcile that emits the next one sends it itself: a short
+   * buffer, so events never trail their status by more than a moment and the queue never holds much
+   * (at N = 2000 a deep one held 10,000 events, and what they referred to, for minutes).
+   */
+  private static final int LANE_CAPACITY = 64;
+
   private final Clock clock;
   private final List<ThreadPoolExecutor> lanes = new ArrayList<>();
 
@@ -51,11 +60,25 @@ public class EventRecorder implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               },
-              (r, pool) -> {
-                if (!pool.isShutdown()) {
-                  r.run(); // a full lane: the caller emits, nothing is lost
-                }
-              }));
+              EventRecorder::waitForRoom));
+    }
+    lanes.forEach(ThreadPoolExecutor::prestartAllCoreThreads);
+  }
+
+  /**
+   * A full lane: the emitting reconcile waits for room (its events stay in order behind the ones
+   * queued, nothing is lost); a stopped one: it sends the event itself.
+   */
+  private static void waitForRoom(Runnable r, ThreadPoolExecutor pool) {
+    if (pool.isShutdown()) {
+      r.run();
+      return;
+    }
+    try {
+      pool.getQueue().put(r);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      r.run();
     }
   }
 
@@ -120,7 +143,8 @@ public class EventRecorder implements AutoCloseable {
             .withLastTimestamp(now)
             .withCount(1)
             .build();
-    Runnable send = () -> send(client, md, e, event);
+    Event sent = event; // the lane keeps the event alone, not the ModelDeployment
+    Runnable send = () -> send(client, sent);
     ThreadPoolExecutor lane =
         lanes.get(Math.floorMod(String.valueOf(md.getMetadata().getUid()).hashCode(), LANES));
     if (lane.isShutdown()) {
@@ -139,19 +163,19 @@ public class EventRecorder implements AutoCloseable {
     }
   }
 
-  private static void send(KubernetesClient client, ModelDeployment md, EventSpec e, Event event) {
+  private static void send(KubernetesClient client, Event event) {
+    String ns = event.getMetadata().getNamespace();
+    String name = event.getInvolvedObject().getName();
     try {
-      client.v1().events().inNamespace(md.getMetadata().getNamespace()).resource(event).create();
+      client.v1().events().inNamespace(ns).resource(event).create();
     } catch (RuntimeException ex) {
       String why = ObjectWriter.why(ex);
       if (Failures.classify(ex) == Failures.Kind.GONE) { // expected while a namespace goes away
         LOG.debugf(
             "%s/%s: event %s not emitted, the namespace is terminating: %s",
-            md.getMetadata().getNamespace(), md.getMetadata().getName(), e.reason(), why);
+            ns, name, event.getReason(), why);
       } else {
-        LOG.warnf(
-            "could not emit event %s on %s/%s: %s",
-            e.reason(), md.getMetadata().getNamespace(), md.getMetadata().getName(), why);
+        LOG.warnf("could not emit event %s on %s/%s: %s", event.getReason(), ns, name, why);
       }
     }
   }
