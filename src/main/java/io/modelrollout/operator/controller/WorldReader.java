@@ -80,7 +80,7 @@ public class WorldReader {
         route,
         deployments,
         Map.copyOf(services),
-        RevisionReplicaSets.readyByRevision(deployments, RevisionReplicaSets.of(md, ctx)));
+        RevisionReplicaSets.readyByRevision(deployments, RevisionReplicaSets.of(ctx)));
   }
 
   /**

@@ -61,6 +61,7 @@ public final class Bench {
           "-XX:InitialRAMPercentage=5.0",
           "-XX:MinHeapFreeRatio=10",
           "-XX:MaxHeapFreeRatio=20",
+          "-XX:MaxNewSize=32m",
           "-XX:+ExitOnOutOfMemoryError");
 
   static final String OPERATOR_USER =

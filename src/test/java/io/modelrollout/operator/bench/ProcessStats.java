@@ -38,22 +38,35 @@ final class ProcessStats {
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS;
   }
 
-  /** The heap in use after a full collection, in MiB (jcmd GC.run, then GC.heap_info). */
-  static double heapAfterGcMiB(long pid) throws Exception {
+  /**
+   * The heap after a full collection, in MiB (jcmd GC.run, then GC.heap_info): {live, young}. Live
+   * is what the collection kept (the old generation of the serial and parallel collectors, the
+   * whole heap of G1); young is what the operator allocated in the moment between the collection
+   * and the reading, which a busy operator (a burst's deletions still under way) makes tens of MiB.
+   */
+  static double[] heapAfterGcMiB(long pid) throws Exception {
     jcmd(pid, "GC.run");
-    String info = jcmd(pid, "GC.heap_info");
-    long used = 0;
+    return heapInfo(jcmd(pid, "GC.heap_info"));
+  }
+
+  static double[] heapInfo(String info) {
+    long live = 0;
+    long young = 0;
     for (String line : info.split("\n")) {
-      // the first "used" of each heap summary line (G1: "garbage-first heap ... used NK";
-      // Serial/Parallel: one line per generation)
-      if (line.contains("heap") || line.contains("generation")) {
-        Matcher m = USED.matcher(line);
-        if (m.find()) {
-          used += Long.parseLong(m.group(1));
-        }
+      Matcher m = USED.matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      long used = Long.parseLong(m.group(1));
+      if (line.contains("tenured generation")
+          || line.contains("ParOldGen")
+          || line.contains("garbage-first heap")) {
+        live += used;
+      } else if (line.contains("new generation") || line.contains("PSYoungGen")) {
+        young += used;
       }
     }
-    return used / 1024.0;
+    return new double[] {live / 1024.0, young / 1024.0};
   }
 
   /** The total and per-category lines of a native memory summary, as jcmd prints them. */
