@@ -48,7 +48,8 @@ import java.util.stream.Collectors;
  * docs/benchmarks/DATE.md.
  *
  * <p>Arguments: {@code --sizes 100,200,500,2000 --reaction 20 --gates 500 --out docs/benchmarks
- * --threads 20 --admission 200 --warmup 20 --jvm "extra operator JVM flags"}.
+ * --threads 20 --admission 200 --warmup 20 --idle 1 --jvm "extra operator JVM flags"}; {@code
+ * --idle 0} skips the idle and restart measurements (the smoke in .ci/run).
  */
 public final class Bench {
   /** The image's JVM flags, with the chart's default memory limit (512 MiB) as the JVM's RAM. */
@@ -75,6 +76,10 @@ public final class Bench {
   int reconcileThreads = 20;
   int admission = 200;
   int warmup = 20;
+
+  /** Whether the largest size also measures the idle cost and a restart (--idle 0: a smoke). */
+  boolean idleAndRestart = true;
+
   final StringBuilder report = new StringBuilder();
   final List<String> verdicts = new ArrayList<>();
   FullCluster cluster;
@@ -112,6 +117,7 @@ public final class Bench {
     b.reconcileThreads = Integer.parseInt(a.getOrDefault("threads", "20"));
     b.admission = Integer.parseInt(a.getOrDefault("admission", "200"));
     b.warmup = Integer.parseInt(a.getOrDefault("warmup", "20"));
+    b.idleAndRestart = !"0".equals(a.getOrDefault("idle", "1"));
     if (a.containsKey("jvm")) {
       b.jvm.addAll(Arrays.asList(a.get("jvm").trim().split("\\s+")));
     }

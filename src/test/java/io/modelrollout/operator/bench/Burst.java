@@ -117,10 +117,10 @@ final class Burst {
       b.verdict(create < 9, "N = %d create -> all Healthy < 9 s: %.1f s", n, create);
       b.verdict(mem[1] < 150, "N = %d RSS < 150 MiB: %.0f MiB", n, mem[1]);
     }
-    if (last) {
+    if (last && b.idleAndRestart) {
       idle(ns, n);
       restart(ns, n);
-    } else {
+    } else if (!last) {
       b.admin.namespaces().withName(ns).delete();
       long gone = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (b.admin.namespaces().withName(ns).get() != null && System.nanoTime() < gone) {
