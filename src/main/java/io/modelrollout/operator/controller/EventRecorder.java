@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,11 +23,11 @@ import org.jboss.logging.Logger;
  * Emits Kubernetes Events on a ModelDeployment, off the reconcile thread: each ModelDeployment's
  * events go, in order, through one of a few lanes (a thread each), so a rollout step waits for its
  * route and status writes, not for its events (seven per rollout; a third of the operator's
- * requests in a burst). A full lane makes the emitting reconcile wait for room rather than lose an
- * event or send it out of order: the reconciles slow down to the pace the API server takes events
- * at, as they did before. A failure to emit is logged in one line, never fatal (at debug when the
- * namespace is terminating, which is expected). The log line of an event is written at once, in the
- * reconcile's order.
+ * requests in a burst). A full lane makes the emitting reconcile wait for room rather than send out
+ * of order: the reconciles slow down to the pace the API server takes events at, as they did
+ * before; only a lane full for 5 s drops an event, with a warning. Closing sends what is queued. A
+ * failure to emit is logged in one line, never fatal (at debug when the namespace is terminating,
+ * which is expected). The log line of an event is written at once, in the reconcile's order.
  */
 public class EventRecorder implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
@@ -35,11 +35,13 @@ public class EventRecorder implements AutoCloseable {
   private static final int LANES = 8;
 
   /**
-   * Events a lane holds before the reconcile that emits the next one sends it itself: a short
+   * Events a lane holds before the reconcile that emits the next one waits for room: a short
    * buffer, so events never trail their status by more than a moment and the queue never holds much
    * (at N = 2000 a deep one held 10,000 events, and what they referred to, for minutes).
    */
   private static final int LANE_CAPACITY = 64;
+
+  private static final Duration ROOM_WAIT = Duration.ofSeconds(5);
 
   private final Clock clock;
   private final List<ThreadPoolExecutor> lanes = new ArrayList<>();
@@ -66,8 +68,10 @@ public class EventRecorder implements AutoCloseable {
   }
 
   /**
-   * A full lane: the emitting reconcile waits for room (its events stay in order behind the ones
-   * queued, nothing is lost); a stopped one: it sends the event itself.
+   * A full lane: the emitting reconcile waits for room, its events staying in order behind the ones
+   * queued; a lane full for {@link #ROOM_WAIT} (an API server that takes events no more) drops the
+   * event with a warning rather than hold the reconcile threads. A stopped lane: the caller sends
+   * the event itself.
    */
   private static void waitForRoom(Runnable r, ThreadPoolExecutor pool) {
     if (pool.isShutdown()) {
@@ -75,10 +79,14 @@ public class EventRecorder implements AutoCloseable {
       return;
     }
     try {
-      pool.getQueue().put(r);
+      if (!pool.getQueue().offer(r, ROOM_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warnf("%s not sent: its lane stayed full for %s", r, ROOM_WAIT);
+      } else if (pool.isShutdown() && pool.getQueue().remove(r)) {
+        r.run(); // the lane stopped while the event went in: nobody else will send it
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      r.run();
+      LOG.warnf("%s not sent: interrupted while its lane was full", r);
     }
   }
 
@@ -87,17 +95,20 @@ public class EventRecorder implements AutoCloseable {
     long deadline = System.nanoTime() + atMost.toNanos();
     try {
       for (ThreadPoolExecutor lane : lanes) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
+        if (lane.isShutdown()) {
+          continue;
+        }
+        FutureTask<Void> marker = new FutureTask<>(() -> {}, null);
+        if (!lane.getQueue().offer(marker, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
           return false;
         }
-        lane.submit(() -> {}).get(left, TimeUnit.NANOSECONDS);
+        marker.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       }
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+    } catch (ExecutionException | TimeoutException e) {
       return false;
     }
   }
@@ -106,7 +117,21 @@ public class EventRecorder implements AutoCloseable {
   @Override
   public void close() {
     flush(Duration.ofSeconds(5));
-    lanes.forEach(ThreadPoolExecutor::shutdownNow);
+    lanes.forEach(ThreadPoolExecutor::shutdown); // what is still queued is sent
+    int lost = 0;
+    for (ThreadPoolExecutor lane : lanes) {
+      try {
+        if (!lane.awaitTermination(1, TimeUnit.SECONDS)) {
+          lost += lane.shutdownNow().size();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        lost += lane.shutdownNow().size();
+      }
+    }
+    if (lost > 0) {
+      LOG.warnf("%d events not sent: the API server did not take them before shutdown", lost);
+    }
   }
 
   public void emit(KubernetesClient client, ModelDeployment md, EventSpec e) {
@@ -143,8 +168,7 @@ public class EventRecorder implements AutoCloseable {
             .withLastTimestamp(now)
             .withCount(1)
             .build();
-    Event sent = event; // the lane keeps the event alone, not the ModelDeployment
-    Runnable send = () -> send(client, sent);
+    Runnable send = new Send(client, event); // the event alone, not the ModelDeployment
     ThreadPoolExecutor lane =
         lanes.get(Math.floorMod(String.valueOf(md.getMetadata().getUid()).hashCode(), LANES));
     if (lane.isShutdown()) {
@@ -160,6 +184,24 @@ public class EventRecorder implements AutoCloseable {
       LOG.infof(
           "%s/%s %s: %s",
           md.getMetadata().getNamespace(), md.getMetadata().getName(), e.reason(), message);
+    }
+  }
+
+  /** One event to send; named in a warning when it is dropped. */
+  private record Send(KubernetesClient client, Event event) implements Runnable {
+    @Override
+    public void run() {
+      send(client, event);
+    }
+
+    @Override
+    public String toString() {
+      return "event "
+          + event.getReason()
+          + " on "
+          + event.getMetadata().getNamespace()
+          + "/"
+          + event.getInvolvedObject().getName();
     }
   }
 

@@ -21,8 +21,12 @@ import java.util.Set;
  * The ReplicaSets of the revisions' Deployments, kept only as owner and ready count: a pod's
  * readiness is in its ReplicaSet's status within tens of milliseconds, while the Deployment
  * controller, a queue further, can take seconds to copy it into the Deployment's status when it has
- * hundreds of Deployments to sync (docs/benchmarks/2026-11-30-replicasets.md). A revision is as
- * ready as the larger of the two says; only a change of the ready count wakes a reconcile.
+ * hundreds of Deployments to sync (docs/benchmarks/2026-11-30-replicasets.md). With ReplicaRatio
+ * (no route: the entry Service's endpoints follow pod readiness by themselves) a revision is as
+ * ready as its ReplicaSets say, up or down. A route keeps the Deployment's status, as before: its
+ * weight should follow the revision Service's EndpointSlices, which come from yet another
+ * controller and which the sooner count would outrun. Only a change of the ready count wakes a
+ * reconcile.
  */
 final class RevisionReplicaSets {
   /** The ReplicaSets of the operator's Deployments: their pod template's labels are theirs. */
@@ -72,7 +76,9 @@ final class RevisionReplicaSets {
   /**
    * Ready pods of each revision as its Deployment's ReplicaSets count them: only ReplicaSets the
    * Deployment (this very object, by uid) controls, so those of a deleted namesake left for the
-   * garbage collector count for nothing.
+   * garbage collector count for nothing. A revision has no entry while it has no such ReplicaSet
+   * cached, or while one's status is older than its spec (a scale not yet observed): its
+   * Deployment's status stands then.
    */
   static Map<String, Integer> readyByRevision(
       Map<String, Deployment> deployments, Collection<ReplicaSet> replicaSets) {
@@ -81,14 +87,26 @@ final class RevisionReplicaSets {
         (rev, d) -> {
           String uid = d.getMetadata().getUid();
           int sum = 0;
+          int controlled = 0;
+          boolean observed = true;
           for (ReplicaSet rs : replicaSets) {
             if (uid != null && controlledBy(rs, uid)) {
+              controlled++;
               sum += ready(rs);
+              observed &= observed(rs);
             }
           }
-          out.put(rev, sum);
+          if (controlled > 0 && observed) {
+            out.put(rev, sum);
+          }
         });
     return Map.copyOf(out);
+  }
+
+  private static boolean observed(ReplicaSet rs) {
+    Long generation = rs.getMetadata().getGeneration();
+    Long seen = rs.getStatus() == null ? null : rs.getStatus().getObservedGeneration();
+    return generation == null || (seen != null && seen >= generation);
   }
 
   private static boolean controlledBy(ReplicaSet rs, String uid) {

@@ -80,7 +80,9 @@ public class WorldReader {
         route,
         deployments,
         Map.copyOf(services),
-        RevisionReplicaSets.readyByRevision(deployments, RevisionReplicaSets.of(ctx)));
+        provider == TrafficProvider.ReplicaRatio
+            ? RevisionReplicaSets.readyByRevision(deployments, RevisionReplicaSets.of(ctx))
+            : Map.of());
   }
 
   /**
@@ -163,9 +165,9 @@ public class WorldReader {
   }
 
   /**
-   * Each revision's size and ready pods: the larger of what its Deployment's status and its
-   * ReplicaSets' say (the ReplicaSets' is seconds ahead under load; the Deployment's stays for a
-   * cache that has no ReplicaSet yet).
+   * Each revision's size and ready pods: what its ReplicaSets say when they have a count for it
+   * (seconds ahead of the Deployment's status under load, a drop as much as a rise), else what its
+   * Deployment's status says.
    */
   static Map<String, LiveRevision> live(
       Map<String, Deployment> deployments, Map<String, Integer> replicaSetReady) {
@@ -174,7 +176,7 @@ public class WorldReader {
         (rev, d) -> {
           var st = d.getStatus();
           int ready = st == null || st.getReadyReplicas() == null ? 0 : st.getReadyReplicas();
-          ready = Math.max(ready, replicaSetReady.getOrDefault(rev, 0));
+          ready = replicaSetReady.getOrDefault(rev, ready);
           int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
           String version = d.getMetadata().getLabels().get(Labels.VERSION);
           // pods above spec.replicas are on their way out, whatever the status still says

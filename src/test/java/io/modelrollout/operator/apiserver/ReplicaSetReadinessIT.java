@@ -113,7 +113,12 @@ class ReplicaSetReadinessIT {
 
   private void ready(ReplicaSet rs, int ready) {
     ReplicaSet live = client.resource(rs).get();
-    live.setStatus(new ReplicaSetStatusBuilder().withReplicas(2).withReadyReplicas(ready).build());
+    live.setStatus(
+        new ReplicaSetStatusBuilder()
+            .withReplicas(2)
+            .withReadyReplicas(ready)
+            .withObservedGeneration(live.getMetadata().getGeneration())
+            .build());
     client.resource(live).updateStatus();
   }
 }

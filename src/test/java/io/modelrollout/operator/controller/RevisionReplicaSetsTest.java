@@ -31,9 +31,14 @@ class RevisionReplicaSetsTest {
   }
 
   static ReplicaSet replicaSet(String ownerUid, Integer ready) {
+    return replicaSet(ownerUid, ready, 1L);
+  }
+
+  static ReplicaSet replicaSet(String ownerUid, Integer ready, Long observed) {
     return new ReplicaSetBuilder()
         .withNewMetadata()
         .withName("rs-" + ownerUid)
+        .withGeneration(1L)
         .withNamespace("ns")
         .withLabels(Map.of(Labels.NAME, "m", Labels.REVISION, "a"))
         .addNewOwnerReference()
@@ -49,6 +54,7 @@ class RevisionReplicaSetsTest {
         .endSpec()
         .withNewStatus()
         .withReadyReplicas(ready)
+        .withObservedGeneration(observed)
         .endStatus()
         .build();
   }
@@ -70,19 +76,31 @@ class RevisionReplicaSetsTest {
     var deployments = Map.of("a", deployment("a", "uid-new", 1, 0));
     var ready = RevisionReplicaSets.readyByRevision(deployments, List.of(replicaSet("uid-old", 1)));
 
-    assertThat(ready).containsEntry("a", 0);
+    assertThat(ready).as("none of its own: the Deployment's status stands").doesNotContainKey("a");
     assertThat(WorldReader.live(deployments, ready).get("a").readyReplicas()).isZero();
   }
 
   @Test
-  void theLargerCountWinsAndNeverAboveTheDeploymentsSize() {
-    // the Deployment still says ready while its ReplicaSet already lost a pod: as before
+  void aDropShowsAtOnceAndNeverAboveTheDeploymentsSize() {
+    // the Deployment still says ready while its ReplicaSet already lost the pod
     var deployments = Map.of("a", deployment("a", "uid-a", 1, 1));
-    assertThat(WorldReader.live(deployments, Map.of("a", 0)).get("a").readyReplicas()).isEqualTo(1);
+    var ready = RevisionReplicaSets.readyByRevision(deployments, List.of(replicaSet("uid-a", 0)));
+    assertThat(WorldReader.live(deployments, ready).get("a").readyReplicas()).isZero();
     // scaled down from 3: pods above spec.replicas are on their way out
     assertThat(WorldReader.live(deployments, Map.of("a", 3)).get("a").readyReplicas()).isEqualTo(1);
     // no ReplicaSet in the cache yet
     assertThat(WorldReader.live(deployments, Map.of()).get("a").readyReplicas()).isEqualTo(1);
+  }
+
+  @Test
+  void aReplicaSetWhoseStatusIsOlderThanItsSpecLeavesTheDeploymentsStatus() {
+    var deployments = Map.of("a", deployment("a", "uid-a", 2, 1));
+    var ready =
+        RevisionReplicaSets.readyByRevision(
+            deployments, List.of(replicaSet("uid-a", 2), replicaSet("uid-a", 0, 0L)));
+
+    assertThat(ready).doesNotContainKey("a");
+    assertThat(WorldReader.live(deployments, ready).get("a").readyReplicas()).isEqualTo(1);
   }
 
   @Test
