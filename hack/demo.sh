@@ -73,11 +73,13 @@ fi
 "$K" get modeldeployment fraud-detector
 
 watch_rollout() { # prints each change of stable/canary/weight/phase/step until $1 holds
-  local until=$1 last="" line
+  # for the spec just patched: a status of the generation before (RolledBack, say) does not count
+  local until=$1 last="" line gen seen
   for _ in $(seq 180); do
-    line=$("$K" get modeldeployment fraud-detector -o jsonpath='stable={.status.stable.version} canary={.status.canary.version} weight={.status.weights.canary} phase={.status.phase} step={.status.currentStep}')
+    line=$("$K" get modeldeployment fraud-detector -o jsonpath='{.metadata.generation} {.status.observedGeneration} stable={.status.stable.version} canary={.status.canary.version} weight={.status.weights.canary} phase={.status.phase} step={.status.currentStep}')
+    read -r gen seen line <<<"$line"
     [[ $line != "$last" ]] && echo "  $line" && last=$line
-    eval "$until" && return 0
+    [[ $gen == "$seen" ]] && eval "$until" && return 0
     sleep 1
   done
   echo "timed out" >&2
