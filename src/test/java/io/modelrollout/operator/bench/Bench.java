@@ -54,16 +54,10 @@ import java.util.stream.Collectors;
 public final class Bench {
   /** The image's JVM flags, with the chart's default memory limit (512 MiB) as the JVM's RAM. */
   static final List<String> IMAGE_JVM =
-      List.of(
-          "-XX:MaxRAM=512m",
-          "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1",
-          "-XX:MaxRAMPercentage=75.0",
-          "-XX:InitialRAMPercentage=5.0",
-          "-XX:MinHeapFreeRatio=10",
-          "-XX:MaxHeapFreeRatio=20",
-          "-XX:MaxNewSize=32m",
-          "-XX:+ExitOnOutOfMemoryError");
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of("-XX:MaxRAM=512m"),
+              io.modelrollout.operator.install.ImageEntrypoint.jvmFlags().stream())
+          .toList();
 
   static final String OPERATOR_USER =
       "system:serviceaccount:" + FullCluster.RELEASE_NAMESPACE + ":" + Operators.FULLNAME;

@@ -294,6 +294,46 @@ class ChartTest {
         .isEqualTo(RULES);
   }
 
+  /**
+   * The image's own java command with the environment the chart gives its container: a flag in
+   * {@code jvmOptions} wins over the same flag on the image's command line, the others stay.
+   */
+  @Test
+  void jvmOptionsOverrideTheImageFlags() throws Exception {
+    var values =
+        Map.<String, Object>of("jvmOptions", "-XX:MaxRAMPercentage=50.0 -XX:MaxNewSize=64m");
+    Map<String, Object> env =
+        env(container(ofKind(objects(template(NS, values)), "Deployment").get(0)));
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(ImageEntrypoint.jvmFlags());
+    assertThat(cmd).contains("-XX:MaxRAMPercentage=75.0", "-XX:MaxNewSize=32m");
+    cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+    ProcessBuilder java = new ProcessBuilder(cmd).redirectErrorStream(true);
+    java.environment()
+        .keySet()
+        .removeIf(k -> k.contains("JAVA_OPTIONS") || k.equals("JAVA_TOOL_OPTIONS"));
+    env.forEach(
+        (k, v) -> {
+          if (v instanceof String s) {
+            java.environment().put(k, s);
+          }
+        });
+    Process p = java.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(finalFlag(out, "MaxRAMPercentage")).isEqualTo("50.000000");
+    assertThat(finalFlag(out, "MaxNewSize")).isEqualTo(String.valueOf(64L << 20));
+    assertThat(finalFlag(out, "UseSerialGC")).as("the image's other flags stay").isEqualTo("true");
+    assertThat(finalFlag(out, "TieredStopAtLevel")).isEqualTo("1");
+  }
+
+  private static String finalFlag(String printFlagsFinal, String name) {
+    Matcher m = Pattern.compile("\\s" + name + "\\s+:?=\\s+(\\S+)").matcher(printFlagsFinal);
+    assertThat(m.find()).as("flag %s in %s", name, printFlagsFinal).isTrue();
+    return m.group(1);
+  }
+
   @Test
   void schemaRejectsAWrongType() {
     assertThatThrownBy(() -> template(NS, Map.of("replicas", "two")))
