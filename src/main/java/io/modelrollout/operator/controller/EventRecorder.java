@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,10 +45,18 @@ public class EventRecorder implements AutoCloseable {
   private static final Duration ROOM_WAIT = Duration.ofSeconds(5);
 
   private final Clock clock;
+  private final Duration roomWait;
+  private final AtomicLong dropped = new AtomicLong();
   private final List<ThreadPoolExecutor> lanes = new ArrayList<>();
 
   public EventRecorder(Clock clock) {
+    this(clock, ROOM_WAIT);
+  }
+
+  /** With {@code roomWait}: how long a full lane may hold the emitting reconcile (tests). */
+  EventRecorder(Clock clock, Duration roomWait) {
     this.clock = clock;
+    this.roomWait = roomWait;
     for (int i = 0; i < LANES; i++) {
       String name = "events-" + i;
       lanes.add(
@@ -62,7 +71,7 @@ public class EventRecorder implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               },
-              EventRecorder::waitForRoom));
+              this::waitForRoom));
     }
     lanes.forEach(ThreadPoolExecutor::prestartAllCoreThreads);
   }
@@ -73,14 +82,15 @@ public class EventRecorder implements AutoCloseable {
    * event with a warning rather than hold the reconcile threads. A stopped lane: the caller sends
    * the event itself.
    */
-  private static void waitForRoom(Runnable r, ThreadPoolExecutor pool) {
+  private void waitForRoom(Runnable r, ThreadPoolExecutor pool) {
     if (pool.isShutdown()) {
       r.run();
       return;
     }
     try {
-      if (!pool.getQueue().offer(r, ROOM_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warnf("%s not sent: its lane stayed full for %s", r, ROOM_WAIT);
+      if (!pool.getQueue().offer(r, roomWait.toMillis(), TimeUnit.MILLISECONDS)) {
+        long n = dropped.incrementAndGet();
+        LOG.warnf("%s not sent: its lane stayed full for %s (%d dropped so far)", r, roomWait, n);
       } else if (pool.isShutdown() && pool.getQueue().remove(r)) {
         r.run(); // the lane stopped while the event went in: nobody else will send it
       }
@@ -88,6 +98,11 @@ public class EventRecorder implements AutoCloseable {
       Thread.currentThread().interrupt();
       LOG.warnf("%s not sent: interrupted while its lane was full", r);
     }
+  }
+
+  /** Events dropped so far because their lane stayed full. */
+  public long dropped() {
+    return dropped.get();
   }
 
   /** Waits until every event emitted so far was sent (or {@code atMost} passed). */
