@@ -57,10 +57,14 @@ final class RevisionReplicaSets {
     return name == null ? Set.of() : Set.of(new ResourceID(name, rs.getMetadata().getNamespace()));
   }
 
-  /** What the cache keeps: name, labels, owners and status; not the pod template. */
+  /**
+   * What the cache keeps: name, labels, owners and status; not the pod template nor the
+   * annotations. The annotations stay an (empty) map: the SDK's event source reads one on every
+   * event, and a null there made it drop each ReplicaSet event with a NullPointerException.
+   */
   static void trim(ReplicaSet rs) {
     rs.setSpec(null);
-    rs.getMetadata().setAnnotations(null);
+    rs.getMetadata().setAnnotations(java.util.Collections.emptyMap());
   }
 
   /** Whether an update wakes the ModelDeployment: only when the ready count changed. */

@@ -118,5 +118,9 @@ class RevisionReplicaSetsTest {
     assertThat(rs.getSpec()).isNull();
     assertThat(RevisionReplicaSets.ready(rs)).isEqualTo(1);
     assertThat(rs.getMetadata().getOwnerReferences()).hasSize(1);
+    assertThat(rs.getMetadata().getAnnotations())
+        .as("the SDK's event source reads an annotation of every object it is told about")
+        .isNotNull()
+        .isEmpty();
   }
 }

@@ -64,9 +64,37 @@ public final class KolmogorovSmirnov {
     if (d <= 0) {
       return 1;
     }
+    double t = d * Math.sqrt((double) n * m / ((double) n + m));
+    if (t < SMALL_T) {
+      return Math.max(0, Math.min(1, 1 - kolmogorovCdfSmall(t)));
+    }
     int in = (int) Math.min(Integer.MAX_VALUE / 2, n);
     int im = (int) Math.min(Integer.MAX_VALUE / 2, m);
     double p = new KolmogorovSmirnovTest().approximateP(d, in, im);
     return Math.max(0, Math.min(1, p));
+  }
+
+  /**
+   * Below this scaled distance the Kolmogorov CDF comes from its small-argument series: Hipparchus'
+   * alternating series needs about 1/t terms and gives up past 100,000 (a shadow predicting almost
+   * exactly like stable, D ≈ 1e-7 at 1200 samples each, failed the reconcile).
+   */
+  static final double SMALL_T = 0.5;
+
+  /** P(K ≤ t) = √(2π)/t · Σ_{k≥1} exp(−(2k−1)²π²/(8t²)), fast for small t (a few terms). */
+  static double kolmogorovCdfSmall(double t) {
+    if (t <= 0) {
+      return 0;
+    }
+    double sum = 0;
+    for (int k = 1; k <= 50; k++) {
+      double odd = 2.0 * k - 1;
+      double term = Math.exp(-odd * odd * Math.PI * Math.PI / (8 * t * t));
+      sum += term;
+      if (term < 1e-300 || term < sum * 1e-17) {
+        break;
+      }
+    }
+    return Math.sqrt(2 * Math.PI) / t * sum;
   }
 }

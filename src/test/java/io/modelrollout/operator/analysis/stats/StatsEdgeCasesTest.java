@@ -174,4 +174,26 @@ class StatsEdgeCasesTest {
     assertThatThrownBy(() -> KolmogorovSmirnov.ofCounts(new double[] {1, 2}, new double[] {1}))
         .hasMessageContaining("bucket layouts differ");
   }
+
+  /**
+   * A shadow that predicts almost exactly like stable: a distance of rounding size gives p = 1, not
+   * an exception (Hipparchus' series gave up past 100,000 terms and failed the reconcile).
+   */
+  @Test
+  void aNearlyZeroDistanceHasPValueOne() {
+    for (double d : new double[] {2e-15, 1e-13, 1e-10, 1e-7, 1e-5}) {
+      assertThat(KolmogorovSmirnov.pValue(d, 1200, 1200))
+          .as("d = %s", d)
+          .isCloseTo(1, within(1e-9));
+    }
+    double[] same = {300, 500, 400};
+    double[] almost = {300.0000001, 500, 400};
+    assertThat(KolmogorovSmirnov.ofCounts(same, almost).pValue()).isCloseTo(1, within(1e-9));
+    // both sides of the switch to the small-argument series agree (t = d * sqrt(600) = 0.5)
+    double at = KolmogorovSmirnov.SMALL_T / Math.sqrt(600);
+    assertThat(KolmogorovSmirnov.pValue(at * (1 - 1e-9), 1200, 1200))
+        .isCloseTo(KolmogorovSmirnov.pValue(at * (1 + 1e-9), 1200, 1200), within(1e-8));
+    // Kolmogorov's distribution at 0.5 (tabulated: 0.0361)
+    assertThat(KolmogorovSmirnov.kolmogorovCdfSmall(0.5)).isCloseTo(0.0361, within(1e-4));
+  }
 }
