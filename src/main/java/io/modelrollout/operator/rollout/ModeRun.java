@@ -327,6 +327,7 @@ abstract class ModeRun {
     st.canary = revision(s.desiredVersion(), s.desiredRevision());
     st.rolloutStartedAt = now.toString();
     st.gates = new ArrayList<>();
+    st.experiment = null; // an earlier rollout's A/B test is no evidence of this one
     goTo(0);
     started(st.canary);
   }

@@ -345,6 +345,7 @@ final class RolloutRun {
     st.canary = revision(s.desiredVersion(), s.desiredRevision(), 0);
     st.rolloutStartedAt = now.toString();
     st.gates = new ArrayList<>();
+    st.experiment = null; // an earlier rollout's A/B test is no evidence of this one
     goTo(0);
   }
 

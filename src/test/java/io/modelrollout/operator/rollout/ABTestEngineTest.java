@@ -113,6 +113,25 @@ class ABTestEngineTest {
   }
 
   @Test
+  void theNextRolloutStartsWithoutTheLastOnesTest() {
+    start(ABTestSpec.OnWin.Promote, ABTestSpec.OnNoWin.KeepControl);
+    w.gateAnswers.put(KEY, rate(2000, 200, 2000, 320));
+    w.advance(Duration.ofSeconds(1));
+    w.step();
+    w.advance(Duration.ofSeconds(4));
+    assertThat(w.step().status().experiment.decision).isEqualTo(Decision.TreatmentWins);
+    RolloutDecision d = w.settle();
+    assertThat(d.status().stable.version).isEqualTo("2.0.0");
+    assertThat(d.status().experiment.version).isEqualTo("2.0.0");
+    w.version = "3.0.0";
+    d = w.step();
+    assertThat(d.status().canary.version).isEqualTo("3.0.0");
+    assertThat(d.status().experiment)
+        .as("2.0.0's A/B test is no evidence of 3.0.0's rollout")
+        .isNull();
+  }
+
+  @Test
   void noDifferenceAtMaxDurationKeepsControl() {
     start(ABTestSpec.OnWin.Promote, ABTestSpec.OnNoWin.KeepControl);
     RolloutDecision d = run(25, 20000, 2000, 20000, 2010);
