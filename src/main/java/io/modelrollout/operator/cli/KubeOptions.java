@@ -59,6 +59,10 @@ public class KubeOptions {
         }
         base = Config.fromKubeconfig(context, kubeconfig);
       } else {
+        String missing = missingKubeconfig(System.getenv("KUBECONFIG"));
+        if (missing != null) {
+          throw new CliException(ExitCodes.ERROR, missing);
+        }
         base = Config.autoConfigure(context);
       }
       if (context != null
@@ -76,6 +80,20 @@ public class KubeOptions {
               .build();
     }
     return config;
+  }
+
+  /**
+   * Why {@code KUBECONFIG} cannot be used: it names only files that do not exist (the client would
+   * otherwise fall back to an address that cannot be resolved, a confusing error); null if fine.
+   */
+  static String missingKubeconfig(String env) {
+    if (env == null || env.isBlank()) {
+      return null;
+    }
+    boolean any =
+        java.util.Arrays.stream(env.split(java.io.File.pathSeparator))
+            .anyMatch(f -> !f.isBlank() && new java.io.File(f).isFile());
+    return any ? null : "KUBECONFIG names " + env + ", which does not exist";
   }
 
   KubernetesClient client() {

@@ -66,6 +66,14 @@ public final class StatusAggregator {
       ModelDeploymentStatus st, long generation, List<String> problems, Instant now) {
     String msg = String.join("; ", problems);
     String serving = st.stable == null ? "" : "; version " + st.stable.version + " keeps serving";
+    if (st.stable != null && st.canary != null) {
+      serving =
+          "; the rollout of version "
+              + st.canary.version
+              + " is held where it is (its traffic share unchanged), version "
+              + st.stable.version
+              + " keeps serving the rest";
+    }
     List<Condition> c = st.conditions;
     c = Conditions.set(c, Condition.INVALID_SPEC, true, Reasons.INVALID_SPEC, msg, generation, now);
     c =

@@ -40,6 +40,16 @@ class CliParsingTest {
   }
 
   @Test
+  void aKubeconfigVariableNamingNoFileIsSaidSo() throws IOException {
+    java.nio.file.Path real = java.nio.file.Files.writeString(tmp.resolve("config"), "x");
+    assertThat(KubeOptions.missingKubeconfig("/nonexistent"))
+        .isEqualTo("KUBECONFIG names /nonexistent, which does not exist");
+    assertThat(KubeOptions.missingKubeconfig("/nonexistent:" + real)).isNull();
+    assertThat(KubeOptions.missingKubeconfig(null)).isNull();
+    assertThat(KubeOptions.missingKubeconfig("")).isNull();
+  }
+
+  @Test
   void aMissingKubeconfigOrContextIsAnError() throws IOException {
     CliRun.Result r = CliRun.run("--kubeconfig", tmp.resolve("none").toString(), "list");
     assertThat(r.code()).isEqualTo(ExitCodes.ERROR);

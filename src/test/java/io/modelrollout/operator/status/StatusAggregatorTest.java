@@ -50,6 +50,20 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void anInvalidSpecMidRolloutSaysTheRolloutIsHeldNotThatStableServesAlone() {
+    ModelDeploymentStatus mid = healthy();
+    mid.canary = new io.modelrollout.operator.api.RevisionStatus();
+    mid.canary.version = "2.0.0";
+    ModelDeploymentStatus s =
+        StatusAggregator.invalid(mid, 3, List.of("RolloutPolicy 'gone' not found"), T);
+    assertThat(s.message)
+        .isEqualTo(
+            "invalid spec: RolloutPolicy 'gone' not found; the rollout of version 2.0.0 is held"
+                + " where it is (its traffic share unchanged), version 1.0.0 keeps serving the"
+                + " rest");
+  }
+
+  @Test
   void aFailedWriteIsDegradedWithTheErrorAndWarnsOncePerError() {
     ModelDeploymentStatus before = healthy();
     ModelDeploymentStatus failed =
