@@ -110,6 +110,8 @@ class RoutedCanaryIT {
           .until(() -> !seen.isEmpty() && seen.get(seen.size() - 1).canaryWeight() == 0);
     } finally {
       poller.shutdownNow();
+      // a poll still running would append to what is read below
+      assertThat(poller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
     List<Integer> weights = new ArrayList<>();
     for (RouteState s : seen) {
