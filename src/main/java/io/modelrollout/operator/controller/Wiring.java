@@ -62,6 +62,7 @@ public class Wiring {
     MeasurementQueue queue = new MeasurementQueue(settings.queryConcurrency(), measured);
     GateMeasurer gates = new GateMeasurer(provider, metrics, new GateTargets(settings), queue);
     EventRecorder events = new EventRecorder(clock);
+    metrics.eventsDropped(events, EventRecorder::dropped);
     ReconcileFlow flow =
         new ReconcileFlow(
             new WorldReader(new ProviderDiscovery(clock)),

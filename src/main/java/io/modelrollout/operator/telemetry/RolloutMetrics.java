@@ -94,6 +94,18 @@ public class RolloutMetrics {
         .record(lag.isNegative() ? Duration.ZERO : lag);
   }
 
+  /**
+   * Exposes the events the recorder dropped because their lane stayed full (an API server that took
+   * no events for seconds): {@code modelrollout_events_dropped_total}, over all objects.
+   */
+  public <T> void eventsDropped(T source, java.util.function.ToLongFunction<T> dropped) {
+    // Micrometer holds the source weakly: it must be an object that lives as long as the operator
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "modelrollout_events_dropped", source, d -> dropped.applyAsLong(d))
+        .description("Kubernetes Events not sent: their lane stayed full (see the log)")
+        .register(registry);
+  }
+
   /** Counts one reconcile of a ModelDeployment. */
   public void reconciled(String namespace, String name) {
     count("modelrollout_reconciles_total", Tags.of("namespace", namespace, "name", name));

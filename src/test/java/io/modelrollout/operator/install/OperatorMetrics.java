@@ -15,6 +15,7 @@ final class OperatorMetrics {
           "modelrollout_stable_weight",
           "modelrollout_step_index",
           "modelrollout_reconciles_total",
+          "modelrollout_events_dropped_total",
           "modelrollout_promotions_total",
           "modelrollout_gate_evaluations_total",
           "modelrollout_gate_value",

@@ -17,6 +17,17 @@ class RolloutMetricsTest {
   final RolloutMetrics metrics = new RolloutMetrics(registry);
 
   @Test
+  void droppedEventsAreACounter() {
+    java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    metrics.eventsDropped(dropped, java.util.concurrent.atomic.AtomicLong::get);
+    assertThat(registry.scrape()).contains("modelrollout_events_dropped_total 0.0");
+    dropped.set(5);
+    assertThat(registry.scrape())
+        .contains("# TYPE modelrollout_events_dropped_total counter")
+        .contains("modelrollout_events_dropped_total 5.0");
+  }
+
+  @Test
   void aGatesBoundsAreThresholdSeriesBesideItsValue() {
     GateSpec errors = Fixtures.gate("errors", "q", 0.01); // max 0.01
     GateSpec accuracy = Fixtures.gate("accuracy", "q", 0.0);
