@@ -77,6 +77,12 @@ class CrashE2EIT extends E2EBase {
       // killed during the pause: the pause keeps its start, and ends when it was due to
       String pause = "pause " + PAUSE.toSeconds() + "s";
       awaitMd(ns, "fraud", Duration.ofSeconds(60), m -> pause.equals(m.getStatus().currentStep));
+      // its event leaves after the status, off the reconcile thread; a kill before it is sent
+      // loses it (README, Scale), which is not what this scenario is about
+      eventually(
+          ns,
+          "StepAdvanced",
+          es -> assertThat(es).anyMatch(e -> e.getMessage().endsWith(": " + pause)));
       report.rss(operator.get().peakRssMiB());
       operator.get().kill();
       Instant killed = Instant.now();
