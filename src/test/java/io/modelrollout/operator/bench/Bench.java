@@ -48,8 +48,9 @@ import java.util.stream.Collectors;
  * docs/benchmarks/DATE.md.
  *
  * <p>Arguments: {@code --sizes 100,200,500,2000 --reaction 20 --gates 500 --out docs/benchmarks
- * --threads 20 --admission 200 --warmup 20 --idle 1 --jvm "extra operator JVM flags"}; {@code
- * --idle 0} skips the idle and restart measurements (the smoke in .ci/run).
+ * --threads 20 --admission 200 --warmup 20 --idle 1 --argo 0 --jvm "extra operator JVM flags"};
+ * {@code --idle 0} skips the idle and restart measurements (the smoke in .ci/run); {@code --argo
+ * 200} first measures Argo Rollouts on the same control plane (ArgoSideBySide).
  */
 public final class Bench {
   /** The image's JVM flags, with the chart's default memory limit (512 MiB) as the JVM's RAM. */
@@ -70,6 +71,12 @@ public final class Bench {
   int reconcileThreads = 20;
   int admission = 200;
   int warmup = 20;
+
+  /** N of the Argo Rollouts side-by-side (--argo N; 0: none). */
+  int argo;
+
+  /** Argo's {create, version change} s with raised limits: without Services, with one each. */
+  double[][] argoRaised;
 
   /** Whether the largest size also measures the idle cost and a restart (--idle 0: a smoke). */
   boolean idleAndRestart = true;
@@ -111,6 +118,7 @@ public final class Bench {
     b.reconcileThreads = Integer.parseInt(a.getOrDefault("threads", "20"));
     b.admission = Integer.parseInt(a.getOrDefault("admission", "200"));
     b.warmup = Integer.parseInt(a.getOrDefault("warmup", "20"));
+    b.argo = Integer.parseInt(a.getOrDefault("argo", "0"));
     b.idleAndRestart = !"0".equals(a.getOrDefault("idle", "1"));
     if (a.containsKey("jvm")) {
       b.jvm.addAll(Arrays.asList(a.get("jvm").trim().split("\\s+")));
@@ -164,6 +172,9 @@ public final class Bench {
     header(argLine, nodes);
     if (admission > 0) {
       new Admission(this).run(admission); // before the operator: nothing else writes
+    }
+    if (argo > 0) {
+      argoRaised = new ArgoSideBySide(this).run(argo); // before the operator: one at a time
     }
     operator = startOperator("bench");
     if (warmup > 0) {

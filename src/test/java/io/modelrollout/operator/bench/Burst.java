@@ -116,6 +116,28 @@ final class Burst {
       b.verdict(rollout < 16, "N = %d version change -> all Healthy < 16 s: %.1f s", n, rollout);
       b.verdict(create < 9, "N = %d create -> all Healthy < 9 s: %.1f s", n, create);
       b.verdict(mem[1] < 150, "N = %d RSS < 150 MiB: %.0f MiB", n, mem[1]);
+      if (b.argoRaised != null) { // the same targets against Argo measured today, on these cores
+        String[] how = {"no Services", "a Service per Rollout"};
+        for (int k = 0; k < 2; k++) {
+          double[] argo = b.argoRaised[k];
+          b.verdict(
+              create < argo[0],
+              "N = %d create ahead of Argo Rollouts in this run (raised limits, %s): %.1f against"
+                  + " %.1f s",
+              n,
+              how[k],
+              create,
+              argo[0]);
+          b.verdict(
+              rollout < argo[1],
+              "N = %d version change ahead of Argo Rollouts in this run (raised limits, %s): %.1f"
+                  + " against %.1f s",
+              n,
+              how[k],
+              rollout,
+              argo[1]);
+        }
+      }
     }
     if (last && b.idleAndRestart) {
       idle(ns, n);

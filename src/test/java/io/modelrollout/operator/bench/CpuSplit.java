@@ -29,7 +29,12 @@ final class CpuSplit {
           String comm = Files.readString(p.resolve("comm")).strip();
           if (cmd.contains(run) && !comm.equals("java") && !comm.startsWith("bash")) {
             long pid = Long.parseLong(p.getFileName().toString());
-            String name = comm.equals("kube-controller") ? "kube-controller-manager" : comm;
+            String name =
+                switch (comm) {
+                  case "kube-controller" -> "kube-controller-manager";
+                  case "rollouts-contro" -> "argo-rollouts";
+                  default -> comm;
+                };
             out.merge(name, ProcessStats.cpuSeconds(pid), Double::sum); // comm: 15 characters
           }
         } catch (IOException | RuntimeException gone) {
@@ -38,7 +43,7 @@ final class CpuSplit {
       }
     }
     put(out, "prometheus", b.prometheus.pid());
-    put(out, "operator", b.operator.pid());
+    put(out, "operator", b.operator == null ? -1 : b.operator.pid());
     put(out, "harness and exporter", ProcessHandle.current().pid());
     return out;
   }
